@@ -1,0 +1,45 @@
+#!/bin/bash
+# run.sh - build and run the PAC decoder benchmark.
+#
+#   bench/run.sh BUILD_DIR [bench_pac options, e.g. --time 0.5 --rounds 5]
+#
+# BUILD_DIR is a CMake build tree of this project (configured with
+# ADB_BENCH=ON, the default).  Inputs: a typical PAC (--groups 5) and a big
+# one (--groups 1000) made by gen_pac.py, plus every tests/fixtures/*.pac
+# (PACs captured from a real Samba AD).  Prints bench_pac_alloc's heap
+# figures, then bench_pac's timings.  Exit status: 1 if a decoder rejected
+# an input or something could not be built, else 0.
+set -eu
+
+if [ $# -lt 1 ] || [ ! -d "$1" ]; then
+    echo "usage: $0 BUILD_DIR [bench_pac options]" >&2
+    exit 2
+fi
+build=$(cd "$1" && pwd)
+shift
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+cmake --build "$build" --target bench_pac bench_pac_alloc >/dev/null
+bench=$build/bench/bench_pac
+[ -x "$bench" ] || { echo "$0: $bench was not built (samba-dev missing?)" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+/usr/bin/python3 "$here/gen_pac.py" --groups 5 --out "$tmp/gen-typical.pac"
+/usr/bin/python3 "$here/gen_pac.py" --groups 1000 --out "$tmp/gen-groups1000.pac"
+inputs=(gen-typical.pac gen-groups1000.pac)
+for f in "$root"/tests/fixtures/*.pac; do
+    [ -f "$f" ] || continue
+    cp "$f" "$tmp/fixture-$(basename "$f")"
+    inputs+=("fixture-$(basename "$f")")
+done
+
+cd "$tmp"
+echo "# $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
+echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+"$build/bench/bench_pac_alloc" "${inputs[@]}"
+echo
+"$bench" "$@" "${inputs[@]}"

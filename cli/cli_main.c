@@ -1,0 +1,138 @@
+/*
+ * cli_main.c - adbridge's entry point: the top-level command table, the
+ * dispatcher every command level uses, and error reporting.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli_pac.h"
+
+/* Top-level commands.  Add `map`, `explain`, `config` here. */
+static const cli_command cli_commands[] = {
+    { "pac", cli_pac_main, "decode and verify MS-PAC authorization data" },
+};
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs(CLI_PROGRAM ": ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const char *usage, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (fmt != NULL) {
+        fputs(CLI_PROGRAM ": ", stderr);
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
+    }
+    fprintf(stderr, "usage: %s\n", usage);
+    return CLI_EXIT_USAGE;
+}
+
+void cli_list_commands(FILE *out, const cli_command *table, size_t count,
+                       const char *path)
+{
+    size_t i, width = 0;
+
+    fprintf(out, "usage: %s COMMAND [ARGS...]\n\ncommands:\n", path);
+    for (i = 0; i < count; i++) {
+        size_t len = strlen(table[i].name);
+
+        if (len > width)
+            width = len;
+    }
+    for (i = 0; i < count; i++)
+        fprintf(out, "  %-*s  %s\n", (int)width, table[i].name, table[i].help);
+    fprintf(out, "\nRun '%s COMMAND --help' for a command's options.\n", path);
+}
+
+static int cli_is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
+
+/* "adbridge: <what>" and a short usage line; returns CLI_EXIT_USAGE. */
+static int cli_dispatch_error(const cli_command *table, size_t count,
+                              const char *path, const char *what,
+                              const char *arg)
+{
+    size_t i;
+
+    fprintf(stderr, CLI_PROGRAM ": %s%s%s%s (commands:", what,
+            arg != NULL ? " '" : "", arg != NULL ? arg : "",
+            arg != NULL ? "'" : "");
+    for (i = 0; i < count; i++)
+        fprintf(stderr, "%s %s", i > 0 ? "," : "", table[i].name);
+    fprintf(stderr, ")\nusage: %s COMMAND [ARGS...]  (see '%s --help')\n",
+            path, path);
+    return CLI_EXIT_USAGE;
+}
+
+int cli_dispatch(const cli_command *table, size_t count, const char *path,
+                 int argc, char **argv)
+{
+    size_t i;
+
+    if (argc < 2)
+        return cli_dispatch_error(table, count, path, "missing command", NULL);
+    if (cli_is_help(argv[1])) {
+        cli_list_commands(stdout, table, count, path);
+        return CLI_EXIT_OK;
+    }
+    for (i = 0; i < count; i++) {
+        if (strcmp(argv[1], table[i].name) == 0)
+            return table[i].run(argc - 1, argv + 1);
+    }
+    return cli_dispatch_error(table, count, path,
+                              argv[1][0] == '-' ? "unknown option"
+                                                : "unknown command",
+                              argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+    int status;
+
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                      strcmp(argv[1], "-h") == 0)) {
+        cli_list_commands(stdout, cli_commands,
+                          sizeof(cli_commands) / sizeof(cli_commands[0]),
+                          CLI_PROGRAM);
+        printf("\noptions:\n"
+               "  --help     show this help\n"
+               "  --version  show the version (" ADB_VERSION ")\n");
+        status = CLI_EXIT_OK;
+    } else if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        if (argc > 2) {
+            status = cli_usage_error(CLI_PROGRAM " --version",
+                                     "--version takes no arguments");
+        } else {
+            printf("%s %s\n", CLI_PROGRAM, ADB_VERSION);
+            status = CLI_EXIT_OK;
+        }
+    } else {
+        status = cli_dispatch(cli_commands,
+                              sizeof(cli_commands) / sizeof(cli_commands[0]),
+                              CLI_PROGRAM, argc, argv);
+    }
+    /* Output that could not be written is a failure, not a success.  (A
+     * failed command wrote nothing and has reported its error already.) */
+    if ((fflush(stdout) != 0 || ferror(stdout)) && status == CLI_EXIT_OK) {
+        cli_error("cannot write to standard output: %s", strerror(errno));
+        status = CLI_EXIT_FAIL;
+    }
+    return status;
+}

@@ -1,0 +1,967 @@
+/*
+ * conf.c - loading and checking the adbridge configuration (MIT profile
+ * syntax, read with MIT's profile library), and the right names.
+ */
+#include "conf.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <com_err.h>
+#include <profile.h>
+
+#include "map.h"
+
+static const char *const builtin_rights[CONF_BUILTIN_RIGHTS] = {
+    "admin", "viewer", "join"
+};
+
+/* ------------------------------------------------------------------ */
+/* Problems list                                                        */
+
+void conf_problems_init(conf_problems *problems)
+{
+    if (problems == NULL)
+        return;
+    memset(problems, 0, sizeof(*problems));
+    adb_arena_init(&problems->arena, 1024);
+}
+
+void conf_problems_free(conf_problems *problems)
+{
+    if (problems == NULL)
+        return;
+    adb_arena_free(&problems->arena);
+    problems->count = 0;
+    problems->cap = 0;
+    problems->messages = NULL;
+}
+
+/* Loader state shared by the helpers below. */
+typedef struct loader {
+    profile_t prof;
+    conf_config *cfg;
+    conf_problems *pr;
+    bool nomem;           /* sticky: an allocation failed */
+} loader;
+
+static char *arena_strdup(adb_arena *arena, const char *s)
+{
+    size_t n = strlen(s);
+    char *p = adb_arena_alloc(arena, n + 1);
+
+    if (p != NULL)
+        memcpy(p, s, n + 1);
+    return p;
+}
+
+static void problem(loader *ld, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void problem(loader *ld, const char *fmt, ...)
+{
+    conf_problems *pr = ld->pr;
+    va_list ap;
+    int n;
+    char *msg;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        ld->nomem = true;
+        return;
+    }
+    msg = adb_arena_alloc(&pr->arena, (size_t)n + 1);
+    if (msg == NULL) {
+        ld->nomem = true;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    if (pr->count == pr->cap) {
+        size_t cap = pr->cap ? pr->cap * 2 : 16;
+        const char **grown = adb_arena_array(&pr->arena, cap, sizeof(*grown));
+
+        if (grown == NULL) {
+            ld->nomem = true;
+            return;
+        }
+        if (pr->count > 0)
+            memcpy(grown, pr->messages, pr->count * sizeof(*grown));
+        pr->messages = grown;
+        pr->cap = cap;
+    }
+    pr->messages[pr->count++] = msg;
+}
+
+/* ------------------------------------------------------------------ */
+/* Profile access                                                       */
+
+/* All values of the relation @names (NULL-terminated path); *values_out is
+ * NULL when there are none.  Free with profile_free_list(). */
+static adb_err get_values(loader *ld, const char *const *names,
+                          char ***values_out)
+{
+    long ret;
+
+    *values_out = NULL;
+    ret = profile_get_values(ld->prof, names, values_out);
+    if (ret == PROF_NO_RELATION || ret == PROF_NO_SECTION) {
+        *values_out = NULL;
+        return ADB_OK;
+    }
+    if (ret == ENOMEM) {
+        ld->nomem = true;
+        return ADB_ERR_NOMEM;
+    }
+    return ret ? ADB_ERR_MALFORMED : ADB_OK;
+}
+
+static size_t list_len(char **list)
+{
+    size_t n = 0;
+
+    while (list != NULL && list[n] != NULL)
+        n++;
+    return n;
+}
+
+/*
+ * The single value of a key that may appear at most once, copied into the
+ * config arena; NULL if absent.  @where is "[adbridge]" or "trust REALM:".
+ */
+static const char *get_single(loader *ld, const char *where,
+                              const char *const *names, const char *key)
+{
+    char **values = NULL;
+    const char *out = NULL;
+    size_t n;
+
+    if (get_values(ld, names, &values) != ADB_OK)
+        goto cleanup;
+    n = list_len(values);
+    if (n > 1)
+        problem(ld, "%s %s is set %zu times (expected once)", where, key, n);
+    if (n >= 1) {
+        out = arena_strdup(&ld->cfg->arena, values[0]);
+        if (out == NULL)
+            ld->nomem = true;
+    }
+
+cleanup:
+    profile_free_list(values);
+    return out;
+}
+
+/* Report every relation and subsection under @names not in @known. */
+static void check_keys(loader *ld, const char *where, const char **names,
+                       const char *const *known)
+{
+    char **rels = NULL, **subs = NULL;
+    size_t i, k;
+
+    if (profile_get_relation_names(ld->prof, names, &rels) == 0) {
+        for (i = 0; rels[i] != NULL; i++) {
+            for (k = 0; known[k] != NULL; k++)
+                if (strcmp(rels[i], known[k]) == 0)
+                    break;
+            if (known[k] == NULL)
+                problem(ld, "%s unknown key \"%s\"", where, rels[i]);
+        }
+    }
+    if (profile_get_subsection_names(ld->prof, names, &subs) == 0) {
+        for (i = 0; subs[i] != NULL; i++)
+            problem(ld, "%s unexpected subsection \"%s\"", where, subs[i]);
+    }
+    profile_free_list(rels);
+    profile_free_list(subs);
+}
+
+/* MIT's boolean spellings (prof_get.c). */
+static int parse_bool(const char *s, bool *out)
+{
+    static const char *const yes[] = { "y", "yes", "true", "t", "1", "on" };
+    static const char *const no[] = { "n", "no", "false", "nil", "0", "off" };
+    size_t i;
+
+    for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+        if (strcasecmp(s, yes[i]) == 0) {
+            *out = true;
+            return 0;
+        }
+        if (strcasecmp(s, no[i]) == 0) {
+            *out = false;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+static void get_bool(loader *ld, const char *where, const char *const *names,
+                     const char *key, bool def, bool *out)
+{
+    const char *v = get_single(ld, where, names, key);
+
+    *out = def;
+    if (v != NULL && parse_bool(v, out) != 0) {
+        *out = def;
+        problem(ld, "%s %s \"%s\" is not a boolean", where, key, v);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Rights                                                               */
+
+const char *conf_right_name(const conf_config *config, uint32_t right)
+{
+    size_t bit;
+
+    if (right == 0 || (right & (right - 1)) != 0)
+        return NULL;
+    for (bit = 0; (1u << bit) != right; bit++)
+        ;
+    if (config == NULL)
+        return bit < CONF_BUILTIN_RIGHTS ? builtin_rights[bit] : NULL;
+    return bit < config->right_count ? config->right_names[bit] : NULL;
+}
+
+uint32_t conf_rights_imply(uint32_t rights)
+{
+    if (rights & CONF_RIGHT_ADMIN)
+        rights |= CONF_RIGHT_VIEWER;
+    return rights;
+}
+
+static bool is_blank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* The rights named in @text, without implications (see conf_rights_parse). */
+static adb_err parse_rights_list(const conf_config *config, const char *text,
+                                 uint32_t *rights_out, adb_diag *diag)
+{
+    const char *p = text, *start, *end;
+    uint32_t rights = 0;
+    size_t count, i, len;
+    const char *const *names;
+    adb_err ret = ADB_OK;
+
+    if (text == NULL || rights_out == NULL)
+        return ADB_ERR_INVALID;
+    names = config != NULL ? config->right_names : builtin_rights;
+    count = config != NULL ? config->right_count : CONF_BUILTIN_RIGHTS;
+
+    while (is_blank(*p))
+        p++;
+    if (*p == '\0')
+        goto done;
+    for (;;) {
+        start = p;
+        while (*p != '\0' && *p != ',')
+            p++;
+        end = p;
+        while (start < end && is_blank(*start))
+            start++;
+        while (end > start && is_blank(end[-1]))
+            end--;
+        len = (size_t)(end - start);
+        if (len == 0) {
+            ret = ADB_ERR_MALFORMED;
+            if (diag != NULL) {
+                diag->status = ret;
+                diag->context = "rights";
+                snprintf(diag->detail, sizeof(diag->detail),
+                         "empty right name");
+            }
+            goto done;
+        }
+        for (i = 0; i < count; i++)
+            if (strlen(names[i]) == len &&
+                strncasecmp(names[i], start, len) == 0)
+                break;
+        if (i == count) {
+            ret = ADB_ERR_MALFORMED;
+            if (diag != NULL) {
+                diag->status = ret;
+                diag->context = "rights";
+                snprintf(diag->detail, sizeof(diag->detail),
+                         "unknown right \"%.*s\"",
+                         len > 80 ? 80 : (int)len, start);
+            }
+            goto done;
+        }
+        rights |= 1u << i;
+        if (*p == '\0')
+            break;
+        p++;   /* the comma */
+    }
+
+done:
+    if (ret == ADB_OK)
+        *rights_out = rights;
+    return ret;
+}
+
+adb_err conf_rights_parse(const conf_config *config, const char *text,
+                          uint32_t *rights_out, adb_diag *diag)
+{
+    uint32_t rights = 0;
+    adb_err ret;
+
+    if (rights_out == NULL)
+        return ADB_ERR_INVALID;
+    ret = parse_rights_list(config, text, &rights, diag);
+    if (ret == ADB_OK)
+        *rights_out = conf_rights_imply(rights);
+    return ret;
+}
+
+static bool valid_right_name(const char *s)
+{
+    if (*s == '\0')
+        return false;
+    for (; *s != '\0'; s++) {
+        char c = *s;
+
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+              (c >= '0' && c <= '9') || c == '-' || c == '_'))
+            return false;
+    }
+    return true;
+}
+
+/* [adbridge] rights: repeatable, each value a comma/blank-separated list. */
+static void load_rights(loader *ld)
+{
+    static const char *const names[] = { "adbridge", "rights", NULL };
+    conf_config *cfg = ld->cfg;
+    char **values = NULL;
+    const char **list = NULL;
+    size_t n = CONF_BUILTIN_RIGHTS, i, k;
+    bool too_many = false;
+
+    list = adb_arena_array(&cfg->arena, CONF_MAX_RIGHTS, sizeof(*list));
+    if (list == NULL) {
+        ld->nomem = true;
+        goto cleanup;
+    }
+    for (i = 0; i < CONF_BUILTIN_RIGHTS; i++)
+        list[i] = builtin_rights[i];
+    if (get_values(ld, names, &values) != ADB_OK)
+        goto cleanup;
+    for (i = 0; values != NULL && values[i] != NULL; i++) {
+        char *p = values[i];
+
+        for (;;) {
+            char *tok;
+
+            while (is_blank(*p) || *p == ',')
+                p++;
+            if (*p == '\0')
+                break;
+            tok = p;
+            while (*p != '\0' && !is_blank(*p) && *p != ',')
+                p++;
+            if (*p != '\0')
+                *p++ = '\0';
+            if (!valid_right_name(tok)) {
+                problem(ld, "[adbridge] rights: \"%s\" is not a valid right "
+                        "name (letters, digits, '-' and '_')", tok);
+                continue;
+            }
+            for (k = 0; k < n; k++)
+                if (strcasecmp(list[k], tok) == 0)
+                    break;
+            if (k < CONF_BUILTIN_RIGHTS) {
+                problem(ld, "[adbridge] rights: \"%s\" is a built-in right",
+                        tok);
+                continue;
+            }
+            if (k < n) {
+                problem(ld, "[adbridge] rights: \"%s\" is declared twice",
+                        tok);
+                continue;
+            }
+            if (n == CONF_MAX_RIGHTS) {
+                if (!too_many)
+                    problem(ld, "[adbridge] rights: more than %u custom "
+                            "rights", CONF_MAX_RIGHTS - CONF_BUILTIN_RIGHTS);
+                too_many = true;
+                continue;
+            }
+            list[n] = arena_strdup(&cfg->arena, tok);
+            if (list[n] == NULL) {
+                ld->nomem = true;
+                goto cleanup;
+            }
+            n++;
+        }
+    }
+
+cleanup:
+    profile_free_list(values);
+    if (list != NULL) {
+        cfg->right_names = list;
+        cfg->right_count = n;
+    } else {
+        cfg->right_names = builtin_rights;
+        cfg->right_count = CONF_BUILTIN_RIGHTS;
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* [adbridge]                                                           */
+
+static void load_global(loader *ld)
+{
+    static const char *const known[] = {
+        "local_realm", "local_domain_sid", "indicator_prefix", "rights",
+        "audit_log", NULL
+    };
+    static const char *section[] = { "adbridge", NULL };
+    static const char *const n_realm[] = { "adbridge", "local_realm", NULL };
+    static const char *const n_sid[] = { "adbridge", "local_domain_sid",
+                                         NULL };
+    static const char *const n_prefix[] = { "adbridge", "indicator_prefix",
+                                            NULL };
+    static const char *const n_audit[] = { "adbridge", "audit_log", NULL };
+    conf_config *cfg = ld->cfg;
+    const char *sid;
+
+    check_keys(ld, "[adbridge]", section, known);
+    cfg->local_realm = get_single(ld, "[adbridge]", n_realm, "local_realm");
+    if (cfg->local_realm == NULL)
+        problem(ld, "[adbridge] local_realm is missing");
+    sid = get_single(ld, "[adbridge]", n_sid, "local_domain_sid");
+    if (sid == NULL)
+        problem(ld, "[adbridge] local_domain_sid is missing");
+    else if (adb_sid_parse(sid, &cfg->local_domain_sid) != ADB_OK)
+        problem(ld, "[adbridge] local_domain_sid \"%s\" is not a valid SID",
+                sid);
+    cfg->indicator_prefix = get_single(ld, "[adbridge]", n_prefix,
+                                       "indicator_prefix");
+    if (cfg->indicator_prefix == NULL)
+        cfg->indicator_prefix = CONF_DEFAULT_INDICATOR_PREFIX;
+    cfg->audit_log = get_single(ld, "[adbridge]", n_audit, "audit_log");
+    load_rights(ld);
+}
+
+/* ------------------------------------------------------------------ */
+/* Trusts                                                               */
+
+static size_t identity_len(const char *text)
+{
+    size_t n = 0;
+
+    while (text[n] != '\0' && !is_blank(text[n]))
+        n++;
+    return n;
+}
+
+static int parse_rid(const char *s, uint32_t *out)
+{
+    uint64_t v = 0;
+
+    if (*s == '\0')
+        return -1;
+    for (; *s != '\0'; s++) {
+        if (*s < '0' || *s > '9')
+            return -1;
+        v = v * 10 + (uint64_t)(*s - '0');
+        if (v > UINT32_MAX)
+            return -1;
+    }
+    *out = (uint32_t)v;
+    return 0;
+}
+
+/* Parse map line @line (1-based) @text of @trust into @m; false (with a
+ * problem reported) if it is unusable. */
+static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
+                      const char *text, size_t line, conf_mapping *m)
+{
+    char ident[256];
+    const char *rest, *value;
+    size_t ilen = identity_len(text);
+    adb_diag d = ADB_DIAG_INIT;
+    uint32_t rid;
+    map_drop_rule rule;
+    char sbuf[ADB_SID_STR_MAX];
+
+    memset(m, 0, sizeof(*m));
+    m->text = arena_strdup(&ld->cfg->arena, text);
+    m->line = line;
+    if (m->text == NULL) {
+        ld->nomem = true;
+        return false;
+    }
+    rest = text + ilen;
+    while (is_blank(*rest))
+        rest++;
+    if (ilen == 0 || *rest == '\0') {
+        problem(ld, "trust %s, map #%zu \"%s\": expected IDENTITY RIGHTS",
+                trust->realm, line, text);
+        return false;
+    }
+    if (ilen >= sizeof(ident)) {
+        problem(ld, "trust %s, map #%zu \"%s\": identity is too long",
+                trust->realm, line, text);
+        return false;
+    }
+    memcpy(ident, text, ilen);
+    ident[ilen] = '\0';
+
+    if (strncmp(ident, "sid:", 4) == 0) {
+        m->kind = CONF_MAP_SID;
+        value = ident + 4;
+        if (adb_sid_parse(value, &m->sid) != ADB_OK) {
+            problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
+                    "SID", trust->realm, line, text, value);
+            return false;
+        }
+    } else if (strncmp(ident, "rid:", 4) == 0) {
+        m->kind = CONF_MAP_RID;
+        value = ident + 4;
+        if (parse_rid(value, &rid) != 0) {
+            problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
+                    "RID", trust->realm, line, text, value);
+            return false;
+        }
+        if (!have_domain_sid) {
+            problem(ld, "trust %s, map #%zu \"%s\": rid: needs the trust's "
+                    "domain_sid", trust->realm, line, text);
+            return false;
+        }
+        if (adb_sid_compose(&trust->domain_sid, rid, &m->sid) != ADB_OK) {
+            problem(ld, "trust %s, map #%zu \"%s\": the domain_sid has no "
+                    "room for a RID", trust->realm, line, text);
+            return false;
+        }
+    } else if (strncmp(ident, "user:", 5) == 0) {
+        value = ident + 5;
+        if (strncasecmp(value, "S-", 2) == 0) {
+            m->kind = CONF_MAP_USER_SID;
+            if (adb_sid_parse(value, &m->sid) != ADB_OK) {
+                problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a "
+                        "valid SID", trust->realm, line, text, value);
+                return false;
+            }
+        } else if (*value == '\0') {
+            problem(ld, "trust %s, map #%zu \"%s\": empty user name",
+                    trust->realm, line, text);
+            return false;
+        } else {
+            m->kind = CONF_MAP_USER_NAME;
+            m->name = arena_strdup(&ld->cfg->arena, value);
+            if (m->name == NULL) {
+                ld->nomem = true;
+                return false;
+            }
+        }
+    } else {
+        problem(ld, "trust %s, map #%zu \"%s\": unknown identity \"%s\" "
+                "(expected sid:, rid: or user:)", trust->realm, line, text,
+                ident);
+        return false;
+    }
+
+    if (parse_rights_list(ld->cfg, rest, &m->rights, &d) != ADB_OK) {
+        problem(ld, "trust %s, map #%zu \"%s\": %s", trust->realm, line,
+                text, d.detail);
+        return false;
+    }
+    if (m->rights == 0) {
+        problem(ld, "trust %s, map #%zu \"%s\": no right named",
+                trust->realm, line, text);
+        return false;
+    }
+    if (m->kind != CONF_MAP_USER_NAME && have_domain_sid) {
+        rule = map_sid_rule(ld->cfg, trust, &m->sid);
+        if (rule != MAP_KEEP) {
+            problem(ld, "trust %s, map #%zu \"%s\": %s is always dropped by "
+                    "quarantine filtering (rule %s)", trust->realm, line,
+                    text, adb_sid_format(&m->sid, sbuf),
+                    map_drop_rule_name(rule));
+            return false;
+        }
+    }
+    return true;
+}
+
+static void report_same_identity(loader *ld, const conf_trust *trust,
+                                 const conf_mapping *first,
+                                 const conf_mapping *again)
+{
+    if (first->rights == again->rights)
+        problem(ld, "trust %s, map #%zu \"%s\": same identity and rights as "
+                "map #%zu \"%s\"", trust->realm, again->line, again->text,
+                first->line, first->text);
+    else
+        problem(ld, "trust %s, map #%zu \"%s\": same identity as map #%zu "
+                "\"%s\" with different rights (name all rights on one line)",
+                trust->realm, again->line, again->text, first->line,
+                first->text);
+}
+
+/* Order user-name mappings by name (ASCII case-insensitive), then line. */
+static int cmp_name(const void *a, const void *b)
+{
+    const conf_mapping *ma = *(const conf_mapping *const *)a;
+    const conf_mapping *mb = *(const conf_mapping *const *)b;
+    int c = strcasecmp(ma->name, mb->name);
+
+    if (c != 0)
+        return c;
+    return ma->line < mb->line ? -1 : ma->line > mb->line;
+}
+
+/* Build the SID hash table and the sorted name index of @trust, reporting
+ * mappings of the same identity. */
+static void build_index(loader *ld, conf_trust *trust, conf_mapping *maps,
+                        size_t n)
+{
+    size_t sid_n = 0, name_n = 0, slots = 0, i, mask, s;
+    uint32_t *table = NULL, *names = NULL;
+    const conf_mapping **sorted = NULL;
+
+    for (i = 0; i < n; i++) {
+        if (maps[i].kind == CONF_MAP_USER_NAME)
+            name_n++;
+        else
+            sid_n++;
+    }
+    if (sid_n > 0) {
+        slots = 8;
+        while (slots < 2 * sid_n)
+            slots *= 2;
+        table = adb_arena_array(&ld->cfg->arena, slots, sizeof(*table));
+        if (table == NULL) {
+            ld->nomem = true;
+            return;
+        }
+        mask = slots - 1;
+        for (i = 0; i < n; i++) {
+            if (maps[i].kind == CONF_MAP_USER_NAME)
+                continue;
+            for (s = adb_sid_hash(&maps[i].sid) & mask; table[s] != 0;
+                 s = (s + 1) & mask) {
+                if (adb_sid_equal(&maps[table[s] - 1].sid, &maps[i].sid))
+                    break;
+            }
+            if (table[s] != 0)
+                report_same_identity(ld, trust, &maps[table[s] - 1],
+                                     &maps[i]);
+            else
+                table[s] = (uint32_t)i + 1;
+        }
+    }
+    names = adb_arena_array(&ld->cfg->arena, name_n, sizeof(*names));
+    sorted = adb_arena_array(&ld->cfg->arena, name_n, sizeof(*sorted));
+    if (names == NULL || sorted == NULL) {
+        ld->nomem = true;
+        return;
+    }
+    name_n = 0;
+    for (i = 0; i < n; i++)
+        if (maps[i].kind == CONF_MAP_USER_NAME)
+            sorted[name_n++] = &maps[i];
+    qsort(sorted, name_n, sizeof(*sorted), cmp_name);
+    for (i = 0; i < name_n; i++) {
+        names[i] = (uint32_t)(sorted[i] - maps);
+        if (i > 0 && strcasecmp(sorted[i - 1]->name, sorted[i]->name) == 0)
+            report_same_identity(ld, trust, sorted[i - 1], sorted[i]);
+    }
+    trust->sid_slot_count = slots;
+    trust->sid_slots = table;
+    trust->name_count = name_n;
+    trust->name_index = names;
+}
+
+static void load_trust(loader *ld, conf_trust *trust, const char *realm)
+{
+    static const char *const known[] = {
+        "netbios_name", "domain_sid", "direction", "sid_filtering",
+        "require_pac", "refuse_without_rights", "kdc", "map", NULL
+    };
+    const char *section[] = { "trusts", realm, NULL };
+    const char *names[] = { "trusts", realm, NULL, NULL };
+    conf_config *cfg = ld->cfg;
+    char where[300];
+    const char *v;
+    char **values = NULL;
+    conf_mapping *maps = NULL;
+    const char **kdcs = NULL;
+    size_t n, i, good;
+    bool have_sid = false;
+
+    trust->realm = arena_strdup(&cfg->arena, realm);
+    if (trust->realm == NULL) {
+        ld->nomem = true;
+        goto cleanup;
+    }
+    snprintf(where, sizeof(where), "trust %s:", realm);
+    check_keys(ld, where, section, known);
+
+    names[2] = "netbios_name";
+    trust->netbios_name = get_single(ld, where, names, "netbios_name");
+    if (trust->netbios_name == NULL)
+        problem(ld, "%s netbios_name is missing", where);
+
+    names[2] = "domain_sid";
+    v = get_single(ld, where, names, "domain_sid");
+    if (v == NULL) {
+        problem(ld, "%s domain_sid is missing", where);
+    } else if (adb_sid_parse(v, &trust->domain_sid) != ADB_OK) {
+        problem(ld, "%s domain_sid \"%s\" is not a valid SID", where, v);
+    } else {
+        have_sid = true;
+        if (cfg->local_domain_sid.revision != 0 &&
+            adb_sid_equal(&trust->domain_sid, &cfg->local_domain_sid))
+            problem(ld, "%s domain_sid is the local_domain_sid", where);
+    }
+
+    names[2] = "direction";
+    v = get_single(ld, where, names, "direction");
+    trust->direction = CONF_DIRECTION_INBOUND;
+    if (v != NULL) {
+        if (strcmp(v, "two-way") == 0)
+            trust->direction = CONF_DIRECTION_TWO_WAY;
+        else if (strcmp(v, "inbound") != 0)
+            problem(ld, "%s direction \"%s\" is not inbound or two-way",
+                    where, v);
+    }
+
+    names[2] = "sid_filtering";
+    v = get_single(ld, where, names, "sid_filtering");
+    trust->sid_filtering = CONF_FILTER_QUARANTINE;
+    if (v != NULL && strcmp(v, "quarantine") != 0)
+        problem(ld, "%s sid_filtering \"%s\" is not a known mode "
+                "(quarantine)", where, v);
+
+    names[2] = "require_pac";
+    get_bool(ld, where, names, "require_pac", true, &trust->require_pac);
+    names[2] = "refuse_without_rights";
+    get_bool(ld, where, names, "refuse_without_rights", true,
+             &trust->refuse_without_rights);
+
+    names[2] = "kdc";
+    if (get_values(ld, names, &values) != ADB_OK)
+        goto cleanup;
+    n = list_len(values);
+    kdcs = adb_arena_array(&cfg->arena, n + 1, sizeof(*kdcs));
+    if (kdcs == NULL) {
+        ld->nomem = true;
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        kdcs[i] = arena_strdup(&cfg->arena, values[i]);
+        if (kdcs[i] == NULL) {
+            ld->nomem = true;
+            goto cleanup;
+        }
+    }
+    trust->kdcs = kdcs;
+    trust->kdc_count = n;
+    profile_free_list(values);
+    values = NULL;
+
+    names[2] = "map";
+    if (get_values(ld, names, &values) != ADB_OK)
+        goto cleanup;
+    n = list_len(values);
+    maps = adb_arena_array(&cfg->arena, n, sizeof(*maps));
+    if (maps == NULL) {
+        ld->nomem = true;
+        goto cleanup;
+    }
+    good = 0;
+    for (i = 0; i < n; i++) {
+        if (parse_map(ld, trust, have_sid, values[i], i + 1, &maps[good]))
+            good++;
+    }
+    if (ld->nomem)
+        goto cleanup;
+    build_index(ld, trust, maps, good);
+    trust->maps = maps;
+    trust->map_count = good;
+
+cleanup:
+    profile_free_list(values);
+}
+
+static void load_trusts(loader *ld)
+{
+    static const char *section[] = { "trusts", NULL };
+    char **subs = NULL, **rels = NULL;
+    conf_trust *trusts = NULL;
+    size_t n, i;
+    long ret;
+
+    ret = profile_get_relation_names(ld->prof, section, &rels);
+    if (ret == 0) {
+        for (i = 0; rels[i] != NULL; i++)
+            problem(ld, "[trusts] \"%s\" is a plain key, not a trust "
+                    "(expected REALM = { ... })", rels[i]);
+    }
+    ret = profile_get_subsection_names(ld->prof, section, &subs);
+    if (ret != 0 && ret != PROF_NO_SECTION && ret != PROF_NO_RELATION) {
+        ld->nomem = ld->nomem || ret == ENOMEM;
+        problem(ld, "[trusts] cannot be read: %s", error_message(ret));
+        goto cleanup;
+    }
+    n = list_len(subs);
+    if (n == 0) {
+        problem(ld, "[trusts] no trust is defined");
+        goto cleanup;
+    }
+    trusts = adb_arena_array(&ld->cfg->arena, n, sizeof(*trusts));
+    if (trusts == NULL) {
+        ld->nomem = true;
+        goto cleanup;
+    }
+    for (i = 0; i < n && !ld->nomem; i++)
+        load_trust(ld, &trusts[i], subs[i]);
+    ld->cfg->trusts = trusts;
+    ld->cfg->trust_count = n;
+
+cleanup:
+    profile_free_list(rels);
+    profile_free_list(subs);
+}
+
+/* ------------------------------------------------------------------ */
+/* Entry points                                                         */
+
+adb_err conf_load(const char *path, conf_config **config_out,
+                  conf_problems *problems)
+{
+    conf_problems local;
+    conf_config *cfg = NULL;
+    loader ld;
+    const char *files[2];
+    long pret;
+    adb_err ret = ADB_OK;
+
+    conf_problems_init(&local);
+    if (config_out != NULL)
+        *config_out = NULL;
+    if (problems != NULL) {
+        conf_problems_free(problems);
+        conf_problems_init(problems);
+    }
+    memset(&ld, 0, sizeof(ld));
+    ld.pr = problems != NULL ? problems : &local;
+    if (path == NULL || config_out == NULL) {
+        ret = ADB_ERR_INVALID;
+        goto cleanup;
+    }
+    cfg = calloc(1, sizeof(*cfg));
+    if (cfg == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    adb_arena_init(&cfg->arena, 4096);
+    ld.cfg = cfg;
+
+    files[0] = path;
+    files[1] = NULL;
+    pret = profile_init(files, &ld.prof);
+    if (pret != 0) {
+        if (pret == ENOMEM) {
+            ret = ADB_ERR_NOMEM;
+        } else if (pret > 0 && pret < 256) {
+            /* An errno value: the file could not be opened. */
+            problem(&ld, "%s: cannot open: %s", path, strerror((int)pret));
+            ret = ADB_ERR_IO;
+        } else {
+            /* A profile syntax error; the library gives no line number. */
+            problem(&ld, "%s: %s", path, error_message(pret));
+            ret = ADB_ERR_MALFORMED;
+        }
+        goto cleanup;
+    }
+
+    load_global(&ld);
+    load_trusts(&ld);
+    if (ld.nomem) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    if (ld.pr->count > 0) {
+        ret = ADB_ERR_MALFORMED;
+        goto cleanup;
+    }
+    *config_out = cfg;
+    cfg = NULL;
+
+cleanup:
+    if (ld.nomem && ret == ADB_OK)
+        ret = ADB_ERR_NOMEM;
+    if (ld.prof != NULL)
+        profile_release(ld.prof);
+    conf_free(cfg);
+    conf_problems_free(&local);
+    return ret;
+}
+
+adb_err conf_check(const char *path, conf_problems *problems)
+{
+    conf_config *cfg = NULL;
+    adb_err ret = conf_load(path, &cfg, problems);
+
+    conf_free(cfg);
+    return ret;
+}
+
+void conf_free(conf_config *config)
+{
+    if (config == NULL)
+        return;
+    adb_arena_free(&config->arena);
+    free(config);
+}
+
+const conf_trust *conf_find_trust(const conf_config *config,
+                                  const char *realm)
+{
+    size_t i;
+
+    if (config == NULL || realm == NULL)
+        return NULL;
+    for (i = 0; i < config->trust_count; i++)
+        if (strcmp(config->trusts[i].realm, realm) == 0)
+            return &config->trusts[i];
+    return NULL;
+}
+
+const char *conf_direction_name(conf_direction direction)
+{
+    return direction == CONF_DIRECTION_TWO_WAY ? "two-way" : "inbound";
+}
+
+const char *conf_filter_mode_name(conf_filter_mode mode)
+{
+    (void)mode;
+    return "quarantine";
+}
+
+const char *conf_map_kind_name(conf_map_kind kind)
+{
+    switch (kind) {
+    case CONF_MAP_SID:
+        return "sid";
+    case CONF_MAP_RID:
+        return "rid";
+    case CONF_MAP_USER_SID:
+    case CONF_MAP_USER_NAME:
+        return "user";
+    }
+    return "unknown";
+}

@@ -1,0 +1,196 @@
+/*
+ * conf.h - the adbridge configuration: trusted AD realms, their SID-to-right
+ * mappings, and the names of the rights.
+ *
+ * The file is in MIT krb5 profile syntax and is read with MIT's profile
+ * library (profile_init / profile_get_values / ...); there is no parser of
+ * our own.  See samples/adbridge.conf for every key and conf/README.md for
+ * their meaning and defaults.
+ *
+ * Loading is "config check": every problem in the file is collected (not
+ * just the first) as a precise, line-less English message naming the
+ * section, the trust and the map line (MIT's profile library does not report
+ * line numbers, not even for syntax errors).  A configuration with any
+ * problem is refused as a whole; there is no partially loaded config.
+ *
+ * A loaded conf_config is immutable and owns everything it points to (one
+ * arena); it may be shared read-only between threads.
+ */
+#ifndef CONF_H
+#define CONF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "adb_arena.h"
+#include "adb_err.h"
+#include "adb_rd.h"
+#include "adb_sid.h"
+
+/* Rights are bits of a uint32_t mask.  The built-in rights have fixed bits;
+ * rights declared with `rights = ...` in [adbridge] get the following bits
+ * in the order they are declared. */
+#define CONF_RIGHT_ADMIN  0x1u   /* "admin", implies viewer */
+#define CONF_RIGHT_VIEWER 0x2u   /* "viewer" */
+#define CONF_RIGHT_JOIN   0x4u   /* "join" */
+#define CONF_BUILTIN_RIGHTS 3u
+#define CONF_MAX_RIGHTS   32u    /* built-in + custom */
+
+#define CONF_DEFAULT_INDICATOR_PREFIX "adbridge-"
+
+typedef enum conf_direction {
+    CONF_DIRECTION_INBOUND = 0,  /* "inbound" (default) */
+    CONF_DIRECTION_TWO_WAY       /* "two-way" */
+} conf_direction;
+
+/* SID filtering modes (docs/sid-filtering.md).  Only one exists. */
+typedef enum conf_filter_mode {
+    CONF_FILTER_QUARANTINE = 0   /* "quarantine" (default) */
+} conf_filter_mode;
+
+/* How a map line names its identity. */
+typedef enum conf_map_kind {
+    CONF_MAP_SID = 0,    /* "sid:S-1-..."  any SID of the user's set */
+    CONF_MAP_RID,        /* "rid:N"        trust domain SID + N, any SID */
+    CONF_MAP_USER_SID,   /* "user:S-1-..." only the user's own SID */
+    CONF_MAP_USER_NAME   /* "user:NAME"    LOGON_INFO EffectiveName,
+                          *                ASCII case-insensitive */
+} conf_map_kind;
+
+/* One `map = IDENTITY RIGHTS` line of a trust. */
+typedef struct conf_mapping {
+    conf_map_kind kind;
+    adb_sid sid;          /* the full SID (SID, RID, USER_SID kinds) */
+    const char *name;     /* USER_NAME kind: the account name; else NULL */
+    uint32_t rights;      /* rights named on the line (implications are
+                           * applied by map_evaluate, which reports them) */
+    const char *text;     /* the line's value as written, e.g. "rid:1106 admin" */
+    size_t line;          /* 1-based position among the trust's map lines */
+} conf_mapping;
+
+/* One trusted realm ([trusts] REALM = { ... }). */
+typedef struct conf_trust {
+    const char *realm;            /* the subsection name, e.g. AD.EXAMPLE.COM */
+    const char *netbios_name;     /* flat domain name, e.g. ADEX */
+    adb_sid domain_sid;           /* the trusted domain's SID */
+    conf_direction direction;
+    conf_filter_mode sid_filtering;
+    bool require_pac;             /* default true */
+    bool refuse_without_rights;   /* default true */
+    size_t kdc_count;
+    const char *const *kdcs;      /* kdc_count host names, file order */
+    size_t map_count;
+    const conf_mapping *maps;     /* map_count mappings, file order */
+
+    /* Lookup indexes built at load time (used by map_evaluate()):
+     * an open-addressing hash table of the SID-kind mappings keyed by
+     * adb_sid_hash() (slot value = index into maps + 1, 0 = empty), and the
+     * USER_NAME mappings sorted case-insensitively by name. */
+    size_t sid_slot_count;        /* a power of two, or 0 */
+    const uint32_t *sid_slots;
+    size_t name_count;
+    const uint32_t *name_index;   /* indexes into maps, sorted by name */
+} conf_trust;
+
+typedef struct conf_config {
+    const char *local_realm;
+    adb_sid local_domain_sid;     /* SID the trust gives the local realm */
+    const char *indicator_prefix; /* default CONF_DEFAULT_INDICATOR_PREFIX */
+    const char *audit_log;        /* NULL if not configured */
+    size_t right_count;           /* CONF_BUILTIN_RIGHTS + custom rights */
+    const char *const *right_names; /* right_names[i] names bit (1u << i) */
+    size_t trust_count;
+    const conf_trust *trusts;     /* in the order the profile lists them */
+    adb_arena arena;              /* owns everything above */
+} conf_config;
+
+/* The problems found in a configuration.  Caller-owned (usually on the
+ * stack); initialise with conf_problems_init(), release with
+ * conf_problems_free().  Messages are NUL-terminated and owned by @arena. */
+typedef struct conf_problems {
+    size_t count;
+    const char **messages;        /* count messages in discovery order */
+    size_t cap;
+    adb_arena arena;
+} conf_problems;
+
+/* conf_problems_init - an empty list.  Allocates nothing. */
+void conf_problems_init(conf_problems *problems);
+
+/* conf_problems_free - release every message; the list is empty (and
+ * reusable) afterwards.  NULL-safe. */
+void conf_problems_free(conf_problems *problems);
+
+/*
+ * conf_load - read and validate the configuration file @path.
+ *
+ * @config_out: set to NULL on entry; on ADB_OK a new configuration, free it
+ *        with conf_free().
+ * @problems: caller-initialised (conf_problems_init); emptied on entry, then
+ *        receives every problem found.  May be NULL.
+ *
+ * Returns ADB_OK (no problem at all), ADB_ERR_IO (the file cannot be opened;
+ * one problem says why), ADB_ERR_MALFORMED (a syntax error the profile
+ * library refuses, or any validation problem; all are listed),
+ * ADB_ERR_NOMEM, ADB_ERR_INVALID (@path NULL).
+ */
+adb_err conf_load(const char *path, conf_config **config_out,
+                  conf_problems *problems);
+
+/*
+ * conf_check - validate @path as conf_load() does and discard the result.
+ * Same returns; @problems as in conf_load().
+ */
+adb_err conf_check(const char *path, conf_problems *problems);
+
+/* conf_free - free @config and everything it owns.  NULL-safe. */
+void conf_free(conf_config *config);
+
+/*
+ * conf_find_trust - the trust whose realm name is exactly @realm (Kerberos
+ * realm names are case-sensitive), or NULL.  The result is borrowed from
+ * @config.
+ */
+const conf_trust *conf_find_trust(const conf_config *config,
+                                  const char *realm);
+
+/*
+ * conf_right_name - the name of the right with bit @right (exactly one bit
+ * set), borrowed from @config (static for built-ins); NULL if no such right.
+ * @config may be NULL (built-in rights only).
+ */
+const char *conf_right_name(const conf_config *config, uint32_t right);
+
+/*
+ * conf_rights_imply - @rights plus every right they imply (admin implies
+ * viewer).
+ */
+uint32_t conf_rights_imply(uint32_t rights);
+
+/*
+ * conf_rights_parse - parse a comma-separated list of right names (an
+ * `adbridge_rights` principal attribute, or the rights of a map line), e.g.
+ * "admin" or "viewer, join".  Names are matched ASCII case-insensitively
+ * against the built-in rights and @config's custom rights (@config may be
+ * NULL: built-ins only); spaces and tabs around names are ignored.  The
+ * empty string (or only blanks) is the empty mask.
+ *
+ * @rights_out: on ADB_OK the mask with implications applied
+ *        (conf_rights_imply); untouched on failure.
+ * @diag: may be NULL; on failure holds context "rights" and a detail such as
+ *        `unknown right "admn"` or `empty right name`.
+ *
+ * Returns ADB_OK, ADB_ERR_MALFORMED, ADB_ERR_INVALID (@text or @rights_out
+ * NULL).
+ */
+adb_err conf_rights_parse(const conf_config *config, const char *text,
+                          uint32_t *rights_out, adb_diag *diag);
+
+/* conf_direction_name, conf_filter_mode_name, conf_map_kind_name - the
+ * spelling used in the file ("two-way", "quarantine", "rid"...).  Static. */
+const char *conf_direction_name(conf_direction direction);
+const char *conf_filter_mode_name(conf_filter_mode mode);
+const char *conf_map_kind_name(conf_map_kind kind);
+
+#endif /* CONF_H */

@@ -1,0 +1,431 @@
+/*
+ * map.c - SID filtering at the trust boundary and SID-to-right mapping
+ * (docs/sid-filtering.md).  Pure: no I/O, allocation only into the result.
+ */
+#include "map.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *map_drop_rule_name(map_drop_rule rule)
+{
+    switch (rule) {
+    case MAP_KEEP:                return "keep";
+    case MAP_DROP_WELL_KNOWN:     return "well-known";
+    case MAP_DROP_BUILTIN:        return "builtin";
+    case MAP_DROP_LOCAL_DOMAIN:   return "local-domain";
+    case MAP_DROP_OUTSIDE:        return "outside-trusted-domain";
+    case MAP_DROP_RESOURCE_GROUP: return "resource-group";
+    case MAP_DROP_DENY_ONLY:      return "deny-only";
+    }
+    return "unknown";
+}
+
+const char *map_refusal_name(map_refusal refusal)
+{
+    switch (refusal) {
+    case MAP_REFUSAL_NONE:              return "none";
+    case MAP_REFUSAL_NO_PAC:            return "no-pac";
+    case MAP_REFUSAL_NO_LOGON_INFO:     return "no-logon-info";
+    case MAP_REFUSAL_LOGON_DOMAIN_SID:  return "logon-domain-sid";
+    case MAP_REFUSAL_LOGON_DOMAIN_NAME: return "logon-domain-name";
+    case MAP_REFUSAL_RESOURCE_GROUPS:   return "resource-groups";
+    case MAP_REFUSAL_REQUESTOR:         return "requestor-mismatch";
+    case MAP_REFUSAL_USER_SID:          return "user-sid";
+    case MAP_REFUSAL_PRIMARY_GROUP:     return "primary-group-sid";
+    case MAP_REFUSAL_NO_RIGHTS:         return "no-rights";
+    }
+    return "unknown";
+}
+
+/* SID identifier authorities (MS-DTYP 2.4.2.1). */
+#define AUTH_NULL       0u   /* S-1-0 */
+#define AUTH_WORLD      1u   /* S-1-1 */
+#define AUTH_LOCAL      2u   /* S-1-2 */
+#define AUTH_CREATOR    3u   /* S-1-3 */
+#define AUTH_NT         5u   /* S-1-5 */
+#define AUTH_ASSERTED  18u   /* S-1-18: authentication assertion */
+#define NT_BUILTIN     32u   /* S-1-5-32 */
+
+map_drop_rule map_sid_rule(const conf_config *config, const conf_trust *trust,
+                           const adb_sid *sid)
+{
+    if (sid->authority <= AUTH_CREATOR)
+        return MAP_DROP_WELL_KNOWN;
+    if (sid->authority == AUTH_NT && sid->sub_count >= 1) {
+        if (sid->sub[0] >= 1 && sid->sub[0] <= 20)
+            return MAP_DROP_WELL_KNOWN;
+        if (sid->sub[0] == NT_BUILTIN)
+            return MAP_DROP_BUILTIN;
+    }
+    if (config->local_domain_sid.revision != 0 &&
+        adb_sid_has_prefix(sid, &config->local_domain_sid))
+        return MAP_DROP_LOCAL_DOMAIN;
+    if (sid->authority == AUTH_ASSERTED && sid->sub_count >= 1)
+        return MAP_KEEP;
+    if (adb_sid_in_domain(sid, &trust->domain_sid, NULL))
+        return MAP_KEEP;
+    return MAP_DROP_OUTSIDE;
+}
+
+/* Refuse with a formatted reason.  Returns ADB_ERR_NOMEM if the reason
+ * cannot be allocated, else ADB_OK. */
+static adb_err refuse(map_result *r, map_refusal why, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static adb_err refuse(map_result *r, map_refusal why, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+    char *msg;
+
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return ADB_ERR_NOMEM;
+    msg = adb_arena_alloc(&r->arena, (size_t)n + 1);
+    if (msg == NULL)
+        return ADB_ERR_NOMEM;
+    va_start(ap, fmt);
+    vsnprintf(msg, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    r->refused = true;
+    r->refusal = why;
+    r->reason = msg;
+    r->rights = 0;
+    r->grant_count = 0;
+    r->grants = NULL;
+    return ADB_OK;
+}
+
+/* The mapping for @sid in @trust's hash table, or NULL. */
+static const conf_mapping *lookup_sid(const conf_trust *trust,
+                                      const adb_sid *sid)
+{
+    size_t mask, s;
+
+    if (trust->sid_slot_count == 0)
+        return NULL;
+    mask = trust->sid_slot_count - 1;
+    for (s = adb_sid_hash(sid) & mask; trust->sid_slots[s] != 0;
+         s = (s + 1) & mask) {
+        const conf_mapping *m = &trust->maps[trust->sid_slots[s] - 1];
+
+        if (adb_sid_equal(&m->sid, sid))
+            return m;
+    }
+    return NULL;
+}
+
+/* The user-name mapping for @name (ASCII case-insensitive), or NULL. */
+static const conf_mapping *lookup_name(const conf_trust *trust,
+                                       const char *name)
+{
+    size_t lo = 0, hi = trust->name_count;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const conf_mapping *m = &trust->maps[trust->name_index[mid]];
+        int c = strcasecmp(name, m->name);
+
+        if (c == 0)
+            return m;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* A mapping that matched, and the PAC SID it matched. */
+typedef struct match {
+    const conf_mapping *mapping;
+    const pac_sid_entry *entry;
+} match;
+
+static unsigned popcount32(uint32_t v)
+{
+    unsigned n = 0;
+
+    for (; v != 0; v &= v - 1)
+        n++;
+    return n;
+}
+
+/* Map the surviving SIDs (@keep, @keep_count entries of pac->sids) and the
+ * user name to rights; fill r->grants and r->rights. */
+static adb_err map_rights(const conf_config *config, const conf_trust *trust,
+                          const pac_info *pac, const size_t *keep,
+                          size_t keep_count, map_result *r)
+{
+    const pac_logon_info *li = pac != NULL ? pac->logon_info : NULL;
+    const pac_sid_entry *user = NULL;
+    match *matches = NULL;
+    uint8_t *seen = NULL;
+    map_grant *grants = NULL;
+    size_t mn = 0, gn = 0, total = 0, i, k;
+    uint32_t rights = 0, bit;
+
+    matches = adb_arena_array(&r->arena, keep_count + 1, sizeof(*matches));
+    seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
+    if (matches == NULL || seen == NULL)
+        return ADB_ERR_NOMEM;
+
+    for (i = 0; i < keep_count; i++) {
+        const pac_sid_entry *e = &pac->sids[keep[i]];
+        const conf_mapping *m = lookup_sid(trust, &e->sid);
+
+        if (e->source == PAC_SID_USER)
+            user = e;
+        if (m == NULL || seen[m - trust->maps])
+            continue;
+        if (m->kind == CONF_MAP_USER_SID && e->source != PAC_SID_USER)
+            continue;
+        seen[m - trust->maps] = 1;
+        matches[mn++] = (match){ m, e };
+    }
+    if (user != NULL && li != NULL && li->effective_name != NULL) {
+        const conf_mapping *m = lookup_name(trust, li->effective_name);
+
+        if (m != NULL && !seen[m - trust->maps]) {
+            seen[m - trust->maps] = 1;
+            /* The user name comes first in the explanation. */
+            memmove(&matches[1], &matches[0], mn * sizeof(*matches));
+            matches[0] = (match){ m, user };
+            mn++;
+        }
+    }
+
+    for (i = 0; i < mn; i++) {
+        uint32_t mr = matches[i].mapping->rights;
+
+        total += popcount32(mr);
+        if ((mr & CONF_RIGHT_ADMIN) != 0)
+            total++;   /* implied viewer */
+    }
+    grants = adb_arena_array(&r->arena, total, sizeof(*grants));
+    if (grants == NULL)
+        return ADB_ERR_NOMEM;
+
+    /* Direct grants, then implied ones. */
+    for (i = 0; i < mn; i++) {
+        for (k = 0; k < config->right_count; k++) {
+            bit = 1u << k;
+            if ((matches[i].mapping->rights & bit) == 0)
+                continue;
+            grants[gn++] = (map_grant){
+                .right = bit,
+                .right_name = config->right_names[k],
+                .implied = false,
+                .implied_by = 0,
+                .mapping = matches[i].mapping,
+                .sid = matches[i].entry->sid,
+                .source = matches[i].entry->source,
+                .index = matches[i].entry->index,
+            };
+            rights |= bit;
+        }
+    }
+    for (i = 0; i < mn; i++) {
+        if ((matches[i].mapping->rights & CONF_RIGHT_ADMIN) == 0)
+            continue;
+        grants[gn++] = (map_grant){
+            .right = CONF_RIGHT_VIEWER,
+            .right_name = config->right_names[1],
+            .implied = true,
+            .implied_by = CONF_RIGHT_ADMIN,
+            .mapping = matches[i].mapping,
+            .sid = matches[i].entry->sid,
+            .source = matches[i].entry->source,
+            .index = matches[i].entry->index,
+        };
+    }
+    r->grants = grants;
+    r->grant_count = gn;
+    r->rights = conf_rights_imply(rights);
+    return ADB_OK;
+}
+
+adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
+                     const pac_info *pac, map_result *result_out)
+{
+    const pac_logon_info *li;
+    map_dropped *dropped = NULL;
+    size_t *keep = NULL;
+    size_t dn = 0, kn = 0, i;
+    const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
+    adb_sid user_sid;
+    char s1[ADB_SID_STR_MAX], s2[ADB_SID_STR_MAX];
+    adb_err ret = ADB_OK;
+
+    if (result_out == NULL)
+        return ADB_ERR_INVALID;
+    memset(result_out, 0, sizeof(*result_out));
+    adb_arena_init(&result_out->arena, 2048);
+    if (config == NULL || trust == NULL)
+        return ADB_ERR_INVALID;
+
+    li = pac != NULL ? pac->logon_info : NULL;
+    if (pac == NULL && trust->require_pac) {
+        ret = refuse(result_out, MAP_REFUSAL_NO_PAC,
+                     "the ticket has no PAC and trust %s requires one",
+                     trust->realm);
+        goto cleanup;
+    }
+    if (pac != NULL && li == NULL && trust->require_pac) {
+        ret = refuse(result_out, MAP_REFUSAL_NO_LOGON_INFO,
+                     "the PAC has no LOGON_INFO and trust %s requires one",
+                     trust->realm);
+        goto cleanup;
+    }
+
+    if (li != NULL) {
+        /* Trust-boundary checks on the logon domain (FreeIPA 1, 2). */
+        if (!adb_sid_equal(&li->domain_sid, &trust->domain_sid)) {
+            ret = refuse(result_out, MAP_REFUSAL_LOGON_DOMAIN_SID,
+                         "LogonDomainId %s is not the domain_sid %s of "
+                         "trust %s", adb_sid_format(&li->domain_sid, s1),
+                         adb_sid_format(&trust->domain_sid, s2),
+                         trust->realm);
+            goto cleanup;
+        }
+        if (li->logon_domain == NULL ||
+            strcasecmp(li->logon_domain, trust->netbios_name) != 0) {
+            ret = refuse(result_out, MAP_REFUSAL_LOGON_DOMAIN_NAME,
+                         "LogonDomainName \"%s\" is not the netbios_name "
+                         "\"%s\" of trust %s",
+                         li->logon_domain != NULL ? li->logon_domain : "",
+                         trust->netbios_name, trust->realm);
+            goto cleanup;
+        }
+
+        /* Per-SID filtering. */
+        dropped = adb_arena_array(&result_out->arena, pac->sid_count,
+                                  sizeof(*dropped));
+        keep = adb_arena_array(&result_out->arena, pac->sid_count,
+                               sizeof(*keep));
+        if (dropped == NULL || keep == NULL) {
+            ret = ADB_ERR_NOMEM;
+            goto cleanup;
+        }
+        for (i = 0; i < pac->sid_count; i++) {
+            const pac_sid_entry *e = &pac->sids[i];
+            map_drop_rule rule = map_sid_rule(config, trust, &e->sid);
+
+            if (rule == MAP_KEEP && e->source == PAC_SID_RESOURCE_GROUP)
+                rule = MAP_DROP_RESOURCE_GROUP;
+            if (rule == MAP_KEEP && e->source != PAC_SID_USER &&
+                (e->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
+                rule = MAP_DROP_DENY_ONLY;
+            if (rule == MAP_KEEP) {
+                keep[kn++] = i;
+                continue;
+            }
+            dropped[dn++] = (map_dropped){ e->sid, e->source, e->index,
+                                           rule };
+            if (e->source == PAC_SID_USER && bad_user == NULL)
+                bad_user = e;
+            if (e->source == PAC_SID_PRIMARY_GROUP && bad_group == NULL)
+                bad_group = e;
+        }
+        result_out->dropped = dropped;
+        result_out->dropped_count = dn;
+
+        if (bad_user != NULL) {
+            ret = refuse(result_out, MAP_REFUSAL_USER_SID,
+                         "the user SID %s is not in the trusted domain %s",
+                         adb_sid_format(&bad_user->sid, s1),
+                         adb_sid_format(&trust->domain_sid, s2));
+            goto cleanup;
+        }
+        if (bad_group != NULL) {
+            ret = refuse(result_out, MAP_REFUSAL_PRIMARY_GROUP,
+                         "the primary group SID %s is not in the trusted "
+                         "domain %s", adb_sid_format(&bad_group->sid, s1),
+                         adb_sid_format(&trust->domain_sid, s2));
+            goto cleanup;
+        }
+        if (li->resource_group_count > 0) {
+            ret = refuse(result_out, MAP_REFUSAL_RESOURCE_GROUPS,
+                         "the cross-realm TGT carries %u resource group(s)",
+                         (unsigned)li->resource_group_count);
+            goto cleanup;
+        }
+        if (pac->requestor != NULL) {
+            if (adb_sid_compose(&li->domain_sid, li->user_rid, &user_sid) !=
+                    ADB_OK ||
+                !adb_sid_equal(pac->requestor, &user_sid)) {
+                ret = refuse(result_out, MAP_REFUSAL_REQUESTOR,
+                             "REQUESTOR %s is not the user SID",
+                             adb_sid_format(pac->requestor, s1));
+                goto cleanup;
+            }
+        }
+    }
+
+    ret = map_rights(config, trust, pac, keep, kn, result_out);
+    if (ret != ADB_OK)
+        goto cleanup;
+    if (result_out->rights == 0 && trust->refuse_without_rights)
+        ret = refuse(result_out, MAP_REFUSAL_NO_RIGHTS,
+                     "no mapping of trust %s grants a right", trust->realm);
+
+cleanup:
+    if (ret != ADB_OK)
+        map_result_free(result_out);
+    return ret;
+}
+
+void map_result_free(map_result *result)
+{
+    if (result == NULL)
+        return;
+    adb_arena_free(&result->arena);
+    memset(result, 0, sizeof(*result));
+}
+
+adb_err map_indicators(const conf_config *config, uint32_t rights,
+                       char ***list_out, size_t *count_out)
+{
+    size_t n = 0, bytes, plen, i, k;
+    char **list = NULL;
+    char *p;
+
+    if (list_out != NULL)
+        *list_out = NULL;
+    if (config == NULL || list_out == NULL)
+        return ADB_ERR_INVALID;
+    plen = strlen(config->indicator_prefix);
+    bytes = sizeof(char *);
+    for (k = 0; k < config->right_count; k++) {
+        if ((rights & (1u << k)) == 0)
+            continue;
+        n++;
+        bytes += sizeof(char *) + plen + strlen(config->right_names[k]) + 1;
+    }
+    list = malloc(bytes);
+    if (list == NULL)
+        return ADB_ERR_NOMEM;
+    p = (char *)(list + n + 1);
+    for (k = 0, i = 0; k < config->right_count; k++) {
+        size_t nlen;
+
+        if ((rights & (1u << k)) == 0)
+            continue;
+        nlen = strlen(config->right_names[k]);
+        list[i++] = p;
+        memcpy(p, config->indicator_prefix, plen);
+        memcpy(p + plen, config->right_names[k], nlen + 1);
+        p += plen + nlen + 1;
+    }
+    list[n] = NULL;
+    *list_out = list;
+    if (count_out != NULL)
+        *count_out = n;
+    return ADB_OK;
+}

@@ -1,0 +1,45 @@
+/*
+ * adb_arena.h - a bump allocator for decoded results.
+ *
+ * A decoder allocates everything it returns (strings, arrays) from one arena
+ * so that the caller frees the whole result with one call and decoding costs
+ * a handful of malloc()s instead of one per field.  Memory is zeroed when
+ * handed out.  An arena is not thread-safe.
+ */
+#ifndef ADB_ARENA_H
+#define ADB_ARENA_H
+
+#include <stddef.h>
+
+typedef struct adb_arena_chunk adb_arena_chunk;
+
+typedef struct adb_arena {
+    adb_arena_chunk *head;   /* newest chunk, owned */
+    size_t next_size;        /* size of the next chunk to allocate */
+} adb_arena;
+
+/*
+ * adb_arena_init - an empty arena whose first chunk will hold @hint bytes
+ * (rounded up to a floor of 1 KiB).  Allocates nothing yet.
+ */
+void adb_arena_init(adb_arena *arena, size_t hint);
+
+/*
+ * adb_arena_alloc - @size zeroed bytes aligned for any scalar type, owned by
+ * the arena (valid until adb_arena_free).  Returns NULL on allocation
+ * failure or if @size is absurd (> 1 GiB).
+ */
+void *adb_arena_alloc(adb_arena *arena, size_t size);
+
+/*
+ * adb_arena_array - like adb_arena_alloc for @count elements of @elem bytes,
+ * with the multiplication checked; NULL on overflow.  @count 0 gives a valid
+ * non-NULL pointer to zero bytes.
+ */
+void *adb_arena_array(adb_arena *arena, size_t count, size_t elem);
+
+/* adb_arena_free - release every chunk.  NULL-safe; the arena is reusable
+ * (empty) afterwards. */
+void adb_arena_free(adb_arena *arena);
+
+#endif /* ADB_ARENA_H */

@@ -1,0 +1,201 @@
+/* adb_sid.c - SID reading, formatting, parsing and comparison. */
+#include "adb_sid.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+adb_err adb_sid_read(adb_rd *rd, const char *field, int expect_count,
+                     adb_sid *out)
+{
+    adb_sid sid;
+    uint8_t count = 0;
+    size_t start = rd->off;
+    unsigned int i;
+    adb_err ret;
+
+    memset(&sid, 0, sizeof(sid));
+    ret = adb_rd_u8(rd, field, &sid.revision);
+    if (!ret)
+        ret = adb_rd_u8(rd, field, &count);
+    if (ret)
+        goto fail;
+    if (sid.revision != 1) {
+        rd->off = start;
+        return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
+                           "SID revision %u, expected 1", sid.revision);
+    }
+    if (count > ADB_SID_MAX_SUBAUTH) {
+        rd->off = start;
+        return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
+                           "SID has %u sub-authorities, at most 15 allowed",
+                           count);
+    }
+    if (expect_count >= 0 && count != (unsigned int)expect_count) {
+        rd->off = start;
+        return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
+                           "SID sub-authority count %u != conformant size %d",
+                           count, expect_count);
+    }
+    ret = adb_rd_be48(rd, field, &sid.authority);
+    for (i = 0; i < count && !ret; i++)
+        ret = adb_rd_u32(rd, field, &sid.sub[i]);
+    if (ret)
+        goto fail;
+    sid.sub_count = count;
+    *out = sid;
+    return ADB_OK;
+
+fail:
+    rd->off = start;   /* consume nothing on failure */
+    return ret;
+}
+
+size_t adb_sid_binary_len(const adb_sid *sid)
+{
+    return 8 + 4 * (size_t)sid->sub_count;
+}
+
+char *adb_sid_format(const adb_sid *sid, char buf[ADB_SID_STR_MAX])
+{
+    size_t n;
+    unsigned int i;
+
+    if (sid->authority >> 32)
+        n = (size_t)snprintf(buf, ADB_SID_STR_MAX, "S-%u-0x%012" PRIX64,
+                             sid->revision, sid->authority);
+    else
+        n = (size_t)snprintf(buf, ADB_SID_STR_MAX, "S-%u-%" PRIu64,
+                             sid->revision, sid->authority);
+    for (i = 0; i < sid->sub_count && i < ADB_SID_MAX_SUBAUTH &&
+                n < ADB_SID_STR_MAX; i++)
+        n += (size_t)snprintf(buf + n, ADB_SID_STR_MAX - n, "-%" PRIu32,
+                              sid->sub[i]);
+    return buf;
+}
+
+/* Parse a run of decimal digits (or 0x-hex if @allow_hex) up to @max.
+ * Returns the number of characters consumed, 0 on error. */
+static size_t parse_num(const char *s, uint64_t max, int allow_hex,
+                        uint64_t *out)
+{
+    uint64_t v = 0;
+    unsigned int base = 10, d;
+    size_t i = 0, digits = 0;
+
+    if (allow_hex && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    }
+    for (;; i++, digits++) {
+        char c = s[i];
+
+        if (c >= '0' && c <= '9')
+            d = (unsigned int)(c - '0');
+        else if (base == 16 && c >= 'a' && c <= 'f')
+            d = (unsigned int)(c - 'a' + 10);
+        else if (base == 16 && c >= 'A' && c <= 'F')
+            d = (unsigned int)(c - 'A' + 10);
+        else
+            break;
+        if (v > (max - d) / base)
+            return 0;
+        v = v * base + d;
+    }
+    if (digits == 0)
+        return 0;
+    *out = v;
+    return i;
+}
+
+adb_err adb_sid_parse(const char *text, adb_sid *out)
+{
+    adb_sid sid;
+    const char *p = text;
+    uint64_t v;
+    size_t n;
+
+    if (text == NULL || (p[0] != 'S' && p[0] != 's') || p[1] != '-')
+        return ADB_ERR_MALFORMED;
+    memset(&sid, 0, sizeof(sid));
+    p += 2;
+    n = parse_num(p, 255, 0, &v);
+    if (n == 0 || v != 1)
+        return ADB_ERR_MALFORMED;
+    sid.revision = 1;
+    p += n;
+    if (*p++ != '-')
+        return ADB_ERR_MALFORMED;
+    n = parse_num(p, 0xFFFFFFFFFFFFULL, 1, &v);
+    if (n == 0)
+        return ADB_ERR_MALFORMED;
+    sid.authority = v;
+    p += n;
+    while (*p == '-') {
+        p++;
+        if (sid.sub_count == ADB_SID_MAX_SUBAUTH)
+            return ADB_ERR_MALFORMED;
+        n = parse_num(p, 0xFFFFFFFFULL, 0, &v);
+        if (n == 0)
+            return ADB_ERR_MALFORMED;
+        sid.sub[sid.sub_count++] = (uint32_t)v;
+        p += n;
+    }
+    if (*p != '\0')
+        return ADB_ERR_MALFORMED;
+    *out = sid;
+    return ADB_OK;
+}
+
+bool adb_sid_equal(const adb_sid *a, const adb_sid *b)
+{
+    return a->revision == b->revision && a->sub_count == b->sub_count &&
+           a->authority == b->authority &&
+           memcmp(a->sub, b->sub, sizeof(a->sub[0]) * a->sub_count) == 0;
+}
+
+adb_err adb_sid_compose(const adb_sid *domain, uint32_t rid, adb_sid *out)
+{
+    if (domain->sub_count >= ADB_SID_MAX_SUBAUTH)
+        return ADB_ERR_LIMIT;
+    *out = *domain;
+    out->sub[out->sub_count++] = rid;
+    return ADB_OK;
+}
+
+bool adb_sid_has_prefix(const adb_sid *sid, const adb_sid *prefix)
+{
+    return sid->revision == prefix->revision &&
+           sid->authority == prefix->authority &&
+           sid->sub_count >= prefix->sub_count &&
+           memcmp(sid->sub, prefix->sub,
+                  sizeof(sid->sub[0]) * prefix->sub_count) == 0;
+}
+
+bool adb_sid_in_domain(const adb_sid *sid, const adb_sid *domain,
+                       uint32_t *rid_out)
+{
+    if (sid->sub_count != domain->sub_count + 1 ||
+        !adb_sid_has_prefix(sid, domain))
+        return false;
+    if (rid_out != NULL)
+        *rid_out = sid->sub[sid->sub_count - 1];
+    return true;
+}
+
+uint64_t adb_sid_hash(const adb_sid *sid)
+{
+    /* FNV-1a over the significant fields, then a final avalanche. */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned int i;
+
+    h = (h ^ sid->revision) * 0x100000001b3ULL;
+    h = (h ^ sid->sub_count) * 0x100000001b3ULL;
+    h = (h ^ sid->authority) * 0x100000001b3ULL;
+    for (i = 0; i < sid->sub_count; i++)
+        h = (h ^ sid->sub[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}

@@ -1,0 +1,294 @@
+/*
+ * pac.h - decoding the MS-PAC (Privilege Attribute Certificate).
+ *
+ * The PAC container (header, buffer table, signatures) is MIT krb5's
+ * (krb5_pac_parse, krb5_pac_get_types, krb5_pac_get_buffer, krb5_pac_verify).
+ * This module decodes what MIT does not: the contents of the buffers
+ * (MS-PAC 2.4 - 2.14), and expands the user's SIDs.
+ *
+ * Everything pac_decode() returns lives in one pac_info, allocated from one
+ * arena and freed with pac_info_free().  Strings are UTF-8, NUL-terminated.
+ * A string whose NDR pointer was NULL is NULL; an empty string is "".
+ *
+ * Decoding is all or nothing: on any malformed buffer pac_decode() returns an
+ * error, fills the caller's adb_diag with the buffer, field and byte offset,
+ * and returns no partial result.
+ */
+#ifndef PAC_H
+#define PAC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <krb5/krb5.h>
+
+#include "adb_arena.h"
+#include "adb_err.h"
+#include "adb_rd.h"
+#include "adb_sid.h"
+
+/* PAC_INFO_BUFFER ulType values (MS-PAC 2.4). */
+enum pac_buffer_type {
+    PAC_TYPE_LOGON_INFO = 1,
+    PAC_TYPE_CREDENTIALS_INFO = 2,
+    PAC_TYPE_SERVER_CHECKSUM = 6,
+    PAC_TYPE_PRIVSVR_CHECKSUM = 7,
+    PAC_TYPE_CLIENT_INFO = 10,
+    PAC_TYPE_DELEGATION_INFO = 11,
+    PAC_TYPE_UPN_DNS_INFO = 12,
+    PAC_TYPE_CLIENT_CLAIMS = 13,
+    PAC_TYPE_DEVICE_INFO = 14,
+    PAC_TYPE_DEVICE_CLAIMS = 15,
+    PAC_TYPE_TICKET_CHECKSUM = 16,
+    PAC_TYPE_ATTRIBUTES_INFO = 17,
+    PAC_TYPE_REQUESTOR = 18,
+    PAC_TYPE_FULL_CHECKSUM = 19
+};
+
+/* Hard caps (beyond MS-PAC's own limits), checked before allocating. */
+#define PAC_MAX_BUFFERS     256u      /* real PACs have < 20; MIT allows 4096 */
+#define PAC_MAX_GROUPS      65536u    /* per GROUP_MEMBERSHIP array */
+#define PAC_MAX_EXTRA_SIDS  65536u
+#define PAC_MAX_STRING_UNITS 32767u   /* USHORT byte length / 2 */
+
+/* KERB_VALIDATION_INFO.UserFlags bits that matter for Kerberos. */
+#define PAC_USER_FLAG_EXTRA_SIDS      0x00000020u
+#define PAC_USER_FLAG_RESOURCE_GROUPS 0x00000200u
+
+/* SE_GROUP_* attribute bits (MS-PAC 2.2.1, MS-DTYP 2.4.2.4 notes). */
+#define PAC_SE_GROUP_MANDATORY          0x00000001u
+#define PAC_SE_GROUP_ENABLED_BY_DEFAULT 0x00000002u
+#define PAC_SE_GROUP_ENABLED            0x00000004u
+#define PAC_SE_GROUP_OWNER              0x00000008u
+#define PAC_SE_GROUP_USE_FOR_DENY_ONLY  0x00000010u
+#define PAC_SE_GROUP_INTEGRITY          0x00000020u
+#define PAC_SE_GROUP_INTEGRITY_ENABLED  0x00000040u
+#define PAC_SE_GROUP_RESOURCE           0x20000000u
+#define PAC_SE_GROUP_LOGON_ID           0xC0000000u
+
+/* UPN_DNS_INFO.Flags (MS-PAC 2.10). */
+#define PAC_UPN_FLAG_CONSTRUCTED 0x1u   /* U: no userPrincipalName set */
+#define PAC_UPN_FLAG_EXTENDED    0x2u   /* S: SamName and Sid present */
+
+/* GROUP_MEMBERSHIP (MS-PAC 2.2.2). */
+typedef struct pac_group {
+    uint32_t rid;
+    uint32_t attributes;
+} pac_group;
+
+/* KERB_SID_AND_ATTRIBUTES (MS-PAC 2.2.1). */
+typedef struct pac_sid_attr {
+    adb_sid sid;
+    uint32_t attributes;
+} pac_sid_attr;
+
+/* KERB_VALIDATION_INFO (MS-PAC 2.5).  FILETIMEs are raw 100-ns ticks since
+ * 1601; see pac_filetime_to_unix(). */
+typedef struct pac_logon_info {
+    uint64_t logon_time;
+    uint64_t logoff_time;
+    uint64_t kickoff_time;
+    uint64_t password_last_set;
+    uint64_t password_can_change;
+    uint64_t password_must_change;
+    const char *effective_name;
+    const char *full_name;
+    const char *logon_script;
+    const char *profile_path;
+    const char *home_directory;
+    const char *home_directory_drive;
+    uint16_t logon_count;
+    uint16_t bad_password_count;
+    uint32_t user_rid;
+    uint32_t primary_group_rid;
+    uint32_t group_count;
+    const pac_group *groups;            /* group_count entries */
+    uint32_t user_flags;
+    uint8_t user_session_key[16];
+    const char *logon_server;
+    const char *logon_domain;
+    adb_sid domain_sid;                 /* LogonDomainId (required) */
+    uint32_t reserved1[2];
+    uint32_t user_account_control;      /* SAM ACB_* bits */
+    uint32_t sub_auth_status;
+    uint64_t last_successful_ilogon;
+    uint64_t last_failed_ilogon;
+    uint32_t failed_ilogon_count;
+    uint32_t reserved3;
+    uint32_t extra_sid_count;
+    const pac_sid_attr *extra_sids;     /* extra_sid_count entries */
+    bool has_resource_domain_sid;
+    adb_sid resource_domain_sid;        /* valid if has_resource_domain_sid */
+    uint32_t resource_group_count;
+    const pac_group *resource_groups;   /* resource_group_count entries */
+} pac_logon_info;
+
+/* PAC_CLIENT_INFO (MS-PAC 2.7). */
+typedef struct pac_client_info {
+    uint64_t client_id;                 /* FILETIME, = ticket authtime */
+    const char *name;
+} pac_client_info;
+
+/* UPN_DNS_INFO (MS-PAC 2.10). */
+typedef struct pac_upn_dns_info {
+    const char *upn;
+    const char *dns_domain;
+    uint32_t flags;
+    const char *sam_name;               /* NULL unless PAC_UPN_FLAG_EXTENDED */
+    bool has_sid;
+    adb_sid sid;                        /* valid if has_sid */
+} pac_upn_dns_info;
+
+/* PAC_ATTRIBUTES_INFO (MS-PAC 2.14). */
+typedef struct pac_attributes_info {
+    uint32_t flags_length;              /* in bits */
+    uint32_t flags;                     /* first 32 bits of Flags */
+} pac_attributes_info;
+
+/* PAC_SIGNATURE_DATA (MS-PAC 2.8). */
+typedef struct pac_signature {
+    uint32_t buffer_type;               /* 6, 7, 16 or 19 */
+    int32_t signature_type;             /* checksum type, e.g. -138, 15, 16 */
+    uint32_t signature_length;          /* 12 or 16 */
+    const uint8_t *signature;           /* signature_length bytes (arena) */
+    bool has_rodc_id;
+    uint16_t rodc_id;
+} pac_signature;
+
+/* DOMAIN_GROUP_MEMBERSHIP (MS-PAC 2.2.3). */
+typedef struct pac_domain_groups {
+    adb_sid domain_sid;
+    uint32_t group_count;
+    const pac_group *groups;
+} pac_domain_groups;
+
+/* PAC_DEVICE_INFO (MS-PAC 2.12). */
+typedef struct pac_device_info {
+    uint32_t user_rid;
+    uint32_t primary_group_rid;
+    adb_sid account_domain_sid;
+    uint32_t account_group_count;
+    const pac_group *account_groups;
+    uint32_t extra_sid_count;
+    const pac_sid_attr *extra_sids;
+    uint32_t domain_group_count;
+    const pac_domain_groups *domain_groups;
+} pac_device_info;
+
+/* Where an expanded SID came from. */
+typedef enum pac_sid_source {
+    PAC_SID_USER = 0,          /* LogonDomainId + UserId */
+    PAC_SID_PRIMARY_GROUP,     /* LogonDomainId + PrimaryGroupId */
+    PAC_SID_GROUP,             /* LogonDomainId + GroupIds[i] */
+    PAC_SID_EXTRA,             /* ExtraSids[i] */
+    PAC_SID_RESOURCE_GROUP,    /* ResourceGroupDomainSid + ResourceGroupIds[i] */
+    PAC_SID_DEVICE             /* DEVICE_INFO (device SIDs; separate list) */
+} pac_sid_source;
+
+typedef struct pac_sid_entry {
+    adb_sid sid;
+    uint32_t attributes;       /* 0 for the user SID, as Windows */
+    pac_sid_source source;
+    uint32_t index;            /* index within its source array */
+} pac_sid_entry;
+
+/* One entry of the PAC's buffer table, in table order. */
+typedef struct pac_buffer_desc {
+    uint32_t type;
+    uint32_t size;
+    bool known;                /* a type this module decodes */
+} pac_buffer_desc;
+
+typedef struct pac_info {
+    size_t buffer_count;
+    const pac_buffer_desc *buffers;
+
+    /* Decoded buffers; NULL when the PAC has no such buffer. */
+    const pac_logon_info *logon_info;
+    const pac_client_info *client_info;
+    const pac_upn_dns_info *upn_dns_info;
+    const pac_attributes_info *attributes_info;
+    const adb_sid *requestor;
+    const pac_signature *server_checksum;
+    const pac_signature *privsvr_checksum;
+    const pac_signature *ticket_checksum;
+    const pac_signature *full_checksum;
+    const pac_device_info *device_info;
+
+    /* The user's SIDs in order: user, primary group, groups, ExtraSids,
+     * resource groups.  Empty (0, NULL) when there is no LOGON_INFO. */
+    size_t sid_count;
+    const pac_sid_entry *sids;
+
+    /* The device's SIDs from DEVICE_INFO in the same order; empty if none. */
+    size_t device_sid_count;
+    const pac_sid_entry *device_sids;
+
+    adb_arena arena;           /* owns everything above */
+} pac_info;
+
+/*
+ * pac_decode - decode every buffer of @pac (already parsed by MIT, e.g. the
+ * old_pac a KDC hands a KDB module) and expand the SIDs.
+ *
+ * @ctx:  a krb5 context (only used for the container calls).
+ * @pac:  borrowed; not modified.
+ * @info_out: on success a new pac_info, free with pac_info_free(); set to
+ *        NULL on entry and left NULL on failure.
+ * @diag: caller-owned; on failure holds the buffer ("LOGON_INFO"), field and
+ *        byte offset within that buffer.  May be NULL.
+ *
+ * Returns ADB_OK, ADB_ERR_TRUNCATED / MALFORMED / LIMIT (bad input),
+ * ADB_ERR_DUPLICATE (a decoded buffer type appears twice), ADB_ERR_NOMEM,
+ * ADB_ERR_KRB5.  Signatures are decoded, not verified: verify them with
+ * krb5_pac_verify() or krb5_kdc_verify_ticket() first.
+ */
+adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
+                   adb_diag *diag);
+
+/*
+ * pac_decode_blob - parse the raw PAC bytes @data/@len with krb5_pac_parse
+ * (container errors are reported as "PAC header") and then pac_decode().
+ * Same ownership and errors as pac_decode().
+ */
+adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
+                        pac_info **info_out, adb_diag *diag);
+
+/* pac_info_free - free @info and everything it points to.  NULL-safe. */
+void pac_info_free(pac_info *info);
+
+/*
+ * Buffer decoders, one per type, for tests and tools that hold a single
+ * buffer.  Each reads exactly the bytes of @rd (leftovers are an error) and
+ * allocates its result from @arena; *out is written only on success.
+ */
+adb_err pac_decode_logon_info(adb_rd *rd, adb_arena *arena,
+                              pac_logon_info **out);
+adb_err pac_decode_client_info(adb_rd *rd, adb_arena *arena,
+                               pac_client_info **out);
+adb_err pac_decode_upn_dns_info(adb_rd *rd, adb_arena *arena,
+                                pac_upn_dns_info **out);
+adb_err pac_decode_attributes_info(adb_rd *rd, adb_arena *arena,
+                                   pac_attributes_info **out);
+adb_err pac_decode_requestor(adb_rd *rd, adb_arena *arena, adb_sid **out);
+adb_err pac_decode_signature(adb_rd *rd, uint32_t buffer_type,
+                             adb_arena *arena, pac_signature **out);
+adb_err pac_decode_device_info(adb_rd *rd, adb_arena *arena,
+                               pac_device_info **out);
+
+/* pac_buffer_type_name - "LOGON_INFO" etc.; "UNKNOWN" for other types. */
+const char *pac_buffer_type_name(uint32_t type);
+
+/* pac_sid_source_name - "user", "primary_group", "group", "extra_sid",
+ * "resource_group", "device". */
+const char *pac_sid_source_name(pac_sid_source source);
+
+/*
+ * pac_filetime_to_unix - seconds since 1970 for a FILETIME; returns false
+ * (and leaves *out alone) for 0 and for 0x7FFFFFFFFFFFFFFF ("never") and
+ * for values before 1970.
+ */
+bool pac_filetime_to_unix(uint64_t filetime, int64_t *out);
+
+#endif /* PAC_H */

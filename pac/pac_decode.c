@@ -1,0 +1,408 @@
+/*
+ * pac_decode.c - the PAC as a whole: MIT's container API for the buffer
+ * table, this module's decoders for the contents, and the SID expansion.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pac.h"
+
+const char *pac_buffer_type_name(uint32_t type)
+{
+    switch (type) {
+    case PAC_TYPE_LOGON_INFO:        return "LOGON_INFO";
+    case PAC_TYPE_CREDENTIALS_INFO:  return "CREDENTIALS_INFO";
+    case PAC_TYPE_SERVER_CHECKSUM:   return "SERVER_CHECKSUM";
+    case PAC_TYPE_PRIVSVR_CHECKSUM:  return "PRIVSVR_CHECKSUM";
+    case PAC_TYPE_CLIENT_INFO:       return "CLIENT_INFO";
+    case PAC_TYPE_DELEGATION_INFO:   return "DELEGATION_INFO";
+    case PAC_TYPE_UPN_DNS_INFO:      return "UPN_DNS_INFO";
+    case PAC_TYPE_CLIENT_CLAIMS:     return "CLIENT_CLAIMS_INFO";
+    case PAC_TYPE_DEVICE_INFO:       return "DEVICE_INFO";
+    case PAC_TYPE_DEVICE_CLAIMS:     return "DEVICE_CLAIMS_INFO";
+    case PAC_TYPE_TICKET_CHECKSUM:   return "TICKET_CHECKSUM";
+    case PAC_TYPE_ATTRIBUTES_INFO:   return "ATTRIBUTES_INFO";
+    case PAC_TYPE_REQUESTOR:         return "REQUESTOR";
+    case PAC_TYPE_FULL_CHECKSUM:     return "FULL_CHECKSUM";
+    default:                         return "UNKNOWN";
+    }
+}
+
+const char *pac_sid_source_name(pac_sid_source source)
+{
+    switch (source) {
+    case PAC_SID_USER:           return "user";
+    case PAC_SID_PRIMARY_GROUP:  return "primary_group";
+    case PAC_SID_GROUP:          return "group";
+    case PAC_SID_EXTRA:          return "extra_sid";
+    case PAC_SID_RESOURCE_GROUP: return "resource_group";
+    case PAC_SID_DEVICE:         return "device";
+    }
+    return "unknown";
+}
+
+#define FILETIME_NEVER 0x7FFFFFFFFFFFFFFFULL
+#define FILETIME_UNIX_EPOCH_SECONDS 11644473600ULL
+
+bool pac_filetime_to_unix(uint64_t filetime, int64_t *out)
+{
+    uint64_t secs = filetime / 10000000u;
+
+    if (filetime == 0 || filetime == FILETIME_NEVER ||
+        secs < FILETIME_UNIX_EPOCH_SECONDS)
+        return false;
+    *out = (int64_t)(secs - FILETIME_UNIX_EPOCH_SECONDS);
+    return true;
+}
+
+/* True for the types this module decodes (and reports duplicates of). */
+static bool type_known(uint32_t type)
+{
+    switch (type) {
+    case PAC_TYPE_LOGON_INFO:
+    case PAC_TYPE_SERVER_CHECKSUM:
+    case PAC_TYPE_PRIVSVR_CHECKSUM:
+    case PAC_TYPE_CLIENT_INFO:
+    case PAC_TYPE_UPN_DNS_INFO:
+    case PAC_TYPE_DEVICE_INFO:
+    case PAC_TYPE_TICKET_CHECKSUM:
+    case PAC_TYPE_ATTRIBUTES_INFO:
+    case PAC_TYPE_REQUESTOR:
+    case PAC_TYPE_FULL_CHECKSUM:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Decode one known buffer into @info. */
+static adb_err decode_buffer(pac_info *info, uint32_t type, adb_rd *rd)
+{
+    adb_arena *a = &info->arena;
+    pac_logon_info *li = NULL;
+    pac_client_info *ci = NULL;
+    pac_upn_dns_info *upn = NULL;
+    pac_attributes_info *attr = NULL;
+    pac_signature *sig = NULL;
+    pac_device_info *dev = NULL;
+    adb_sid *req = NULL;
+    adb_err ret = ADB_OK;
+
+    switch (type) {
+    case PAC_TYPE_LOGON_INFO:
+        ret = pac_decode_logon_info(rd, a, &li);
+        info->logon_info = li;
+        break;
+    case PAC_TYPE_CLIENT_INFO:
+        ret = pac_decode_client_info(rd, a, &ci);
+        info->client_info = ci;
+        break;
+    case PAC_TYPE_UPN_DNS_INFO:
+        ret = pac_decode_upn_dns_info(rd, a, &upn);
+        info->upn_dns_info = upn;
+        break;
+    case PAC_TYPE_ATTRIBUTES_INFO:
+        ret = pac_decode_attributes_info(rd, a, &attr);
+        info->attributes_info = attr;
+        break;
+    case PAC_TYPE_REQUESTOR:
+        ret = pac_decode_requestor(rd, a, &req);
+        info->requestor = req;
+        break;
+    case PAC_TYPE_DEVICE_INFO:
+        ret = pac_decode_device_info(rd, a, &dev);
+        info->device_info = dev;
+        break;
+    case PAC_TYPE_SERVER_CHECKSUM:
+    case PAC_TYPE_PRIVSVR_CHECKSUM:
+    case PAC_TYPE_TICKET_CHECKSUM:
+    case PAC_TYPE_FULL_CHECKSUM:
+        ret = pac_decode_signature(rd, type, a, &sig);
+        if (type == PAC_TYPE_SERVER_CHECKSUM)
+            info->server_checksum = sig;
+        else if (type == PAC_TYPE_PRIVSVR_CHECKSUM)
+            info->privsvr_checksum = sig;
+        else if (type == PAC_TYPE_TICKET_CHECKSUM)
+            info->ticket_checksum = sig;
+        else
+            info->full_checksum = sig;
+        break;
+    default:
+        break;
+    }
+    return ret;
+}
+
+static void put_sid(pac_sid_entry *e, const adb_sid *sid, uint32_t attributes,
+                    pac_sid_source source, uint32_t index)
+{
+    e->sid = *sid;
+    e->attributes = attributes;
+    e->source = source;
+    e->index = index;
+}
+
+static void put_rid(pac_sid_entry *e, const adb_sid *domain, uint32_t rid,
+                    uint32_t attributes, pac_sid_source source,
+                    uint32_t index)
+{
+    /* Callers checked that the domain SID has room for the RID. */
+    e->sid = *domain;
+    e->sid.sub[e->sid.sub_count++] = rid;
+    e->attributes = attributes;
+    e->source = source;
+    e->index = index;
+}
+
+/* The user's SIDs from LOGON_INFO, in the documented order. */
+static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
+{
+    const adb_sid *dom = &li->domain_sid;
+    pac_sid_entry *e;
+    size_t n = 2, k = 0;
+    uint32_t i;
+
+    n += li->group_count;
+    n += li->extra_sid_count;
+    if (li->has_resource_domain_sid)
+        n += li->resource_group_count;
+    e = adb_arena_array(&info->arena, n, sizeof(*e));
+    if (e == NULL)
+        return ADB_ERR_NOMEM;
+    put_rid(&e[k++], dom, li->user_rid, 0, PAC_SID_USER, 0);
+    put_rid(&e[k++], dom, li->primary_group_rid, PAC_SE_GROUP_MANDATORY |
+            PAC_SE_GROUP_ENABLED_BY_DEFAULT | PAC_SE_GROUP_ENABLED,
+            PAC_SID_PRIMARY_GROUP, 0);
+    for (i = 0; i < li->group_count; i++)
+        put_rid(&e[k++], dom, li->groups[i].rid, li->groups[i].attributes,
+                PAC_SID_GROUP, i);
+    for (i = 0; i < li->extra_sid_count; i++)
+        put_sid(&e[k++], &li->extra_sids[i].sid, li->extra_sids[i].attributes,
+                PAC_SID_EXTRA, i);
+    if (li->has_resource_domain_sid)
+        for (i = 0; i < li->resource_group_count; i++)
+            put_rid(&e[k++], &li->resource_domain_sid,
+                    li->resource_groups[i].rid,
+                    li->resource_groups[i].attributes,
+                    PAC_SID_RESOURCE_GROUP, i);
+    info->sids = e;
+    info->sid_count = k;
+    return ADB_OK;
+}
+
+/* The device's SIDs from DEVICE_INFO, same order and sources. */
+static adb_err expand_device_sids(pac_info *info, const pac_device_info *d)
+{
+    pac_sid_entry *e;
+    size_t n = 2 + (size_t)d->account_group_count + d->extra_sid_count, k = 0;
+    uint32_t i, j;
+
+    for (i = 0; i < d->domain_group_count; i++)
+        n += d->domain_groups[i].group_count;
+    e = adb_arena_array(&info->arena, n, sizeof(*e));
+    if (e == NULL)
+        return ADB_ERR_NOMEM;
+    put_rid(&e[k++], &d->account_domain_sid, d->user_rid, 0, PAC_SID_USER, 0);
+    put_rid(&e[k++], &d->account_domain_sid, d->primary_group_rid,
+            PAC_SE_GROUP_MANDATORY | PAC_SE_GROUP_ENABLED_BY_DEFAULT |
+            PAC_SE_GROUP_ENABLED, PAC_SID_PRIMARY_GROUP, 0);
+    for (i = 0; i < d->account_group_count; i++)
+        put_rid(&e[k++], &d->account_domain_sid, d->account_groups[i].rid,
+                d->account_groups[i].attributes, PAC_SID_GROUP, i);
+    for (i = 0; i < d->extra_sid_count; i++)
+        put_sid(&e[k++], &d->extra_sids[i].sid, d->extra_sids[i].attributes,
+                PAC_SID_EXTRA, i);
+    for (i = 0; i < d->domain_group_count; i++)
+        for (j = 0; j < d->domain_groups[i].group_count; j++)
+            put_rid(&e[k++], &d->domain_groups[i].domain_sid,
+                    d->domain_groups[i].groups[j].rid,
+                    d->domain_groups[i].groups[j].attributes,
+                    PAC_SID_RESOURCE_GROUP, i);
+    info->device_sids = e;
+    info->device_sid_count = k;
+    return ADB_OK;
+}
+
+/* Record a failure outside any buffer (container level). */
+static adb_err container_fail(adb_diag *diag, adb_err status,
+                              const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static adb_err container_fail(adb_diag *diag, adb_err status,
+                              const char *field, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (diag->status == ADB_OK) {
+        diag->status = status;
+        diag->context = "PAC header";
+        diag->field = field;
+        diag->offset = 0;
+        va_start(ap, fmt);
+        vsnprintf(diag->detail, sizeof(diag->detail), fmt, ap);
+        va_end(ap);
+    }
+    return diag->status;
+}
+
+adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
+                   adb_diag *diag_in)
+{
+    adb_diag local = ADB_DIAG_INIT;
+    adb_diag *diag = diag_in != NULL ? diag_in : &local;
+    pac_info *info = NULL;
+    pac_buffer_desc *descs = NULL;
+    krb5_data *bufs = NULL;
+    krb5_ui_4 *types = NULL;
+    size_t ntypes = 0, i, j, total = 0, logon_size = 0;
+    krb5_error_code kret;
+    adb_err ret = ADB_OK;
+
+    if (info_out != NULL)
+        *info_out = NULL;
+    if (ctx == NULL || pac == NULL || info_out == NULL)
+        return ADB_ERR_INVALID;
+    diag->status = ADB_OK;
+
+    kret = krb5_pac_get_types(ctx, pac, &ntypes, &types);
+    if (kret) {
+        ret = container_fail(diag, ADB_ERR_KRB5, "buffer table",
+                             "cannot list buffers (krb5 error %ld)", (long)kret);
+        goto cleanup;
+    }
+    if (ntypes > PAC_MAX_BUFFERS) {
+        ret = container_fail(diag, ADB_ERR_LIMIT, "cBuffers",
+                             "%zu buffers, at most %u allowed", ntypes,
+                             PAC_MAX_BUFFERS);
+        goto cleanup;
+    }
+    bufs = calloc(ntypes ? ntypes : 1, sizeof(*bufs));
+    if (bufs == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    /* Fetch every buffer first: duplicates and sizes are known before any
+     * decoding, and the arena can be sized once. */
+    for (i = 0; i < ntypes; i++) {
+        for (j = 0; j < i; j++) {
+            if (types[j] == types[i]) {
+                ret = container_fail(diag, ADB_ERR_DUPLICATE, "buffer table",
+                                     "buffer type %lu appears twice "
+                                     "(entry %zu)", (unsigned long)types[i],
+                                     i);
+                goto cleanup;
+            }
+        }
+    }
+    for (i = 0; i < ntypes; i++) {
+        kret = krb5_pac_get_buffer(ctx, pac, types[i], &bufs[i]);
+        if (kret) {
+            ret = container_fail(diag, ADB_ERR_KRB5, "buffer table",
+                                 "cannot read buffer type %lu (krb5 error "
+                                 "%ld)", (unsigned long)types[i],
+                                 (long)kret);
+            goto cleanup;
+        }
+        total += bufs[i].length;
+        if (types[i] == PAC_TYPE_LOGON_INFO)
+            logon_size = bufs[i].length;
+    }
+
+    info = calloc(1, sizeof(*info));
+    if (info == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    /* Strings grow at most 1.5x; every 8 bytes of LOGON_INFO yield at most
+     * one expanded SID. */
+    adb_arena_init(&info->arena, 1024 + ntypes * sizeof(*descs) + total * 2 +
+                   (logon_size / 8 + 2) * sizeof(pac_sid_entry));
+    descs = adb_arena_array(&info->arena, ntypes, sizeof(*descs));
+    if (descs == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < ntypes; i++) {
+        adb_rd rd;
+
+        descs[i].type = types[i];
+        descs[i].size = (uint32_t)bufs[i].length;
+        descs[i].known = type_known(types[i]);
+        if (!descs[i].known)
+            continue;
+        diag->context = pac_buffer_type_name(types[i]);
+        adb_rd_init(&rd, bufs[i].data, bufs[i].length, 0, diag);
+        ret = decode_buffer(info, types[i], &rd);
+        if (ret)
+            goto cleanup;
+    }
+    info->buffers = descs;
+    info->buffer_count = ntypes;
+
+    if (info->logon_info != NULL) {
+        ret = expand_user_sids(info, info->logon_info);
+        if (ret)
+            goto cleanup;
+    }
+    if (info->device_info != NULL) {
+        ret = expand_device_sids(info, info->device_info);
+        if (ret)
+            goto cleanup;
+    }
+    *info_out = info;
+    info = NULL;
+
+cleanup:
+    if (ret == ADB_ERR_NOMEM && diag->status == ADB_OK)
+        container_fail(diag, ADB_ERR_NOMEM, "PAC", "allocation failed");
+    if (bufs != NULL) {
+        for (i = 0; i < ntypes; i++)
+            krb5_free_data_contents(ctx, &bufs[i]);
+        free(bufs);
+    }
+    free(types);
+    pac_info_free(info);
+    return ret;
+}
+
+adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
+                        pac_info **info_out, adb_diag *diag_in)
+{
+    adb_diag local = ADB_DIAG_INIT;
+    adb_diag *diag = diag_in != NULL ? diag_in : &local;
+    krb5_pac pac = NULL;
+    krb5_error_code kret;
+    adb_err ret;
+
+    if (info_out != NULL)
+        *info_out = NULL;
+    if (ctx == NULL || info_out == NULL || (data == NULL && len > 0))
+        return ADB_ERR_INVALID;
+    diag->status = ADB_OK;
+    kret = krb5_pac_parse(ctx, data, len, &pac);
+    if (kret) {
+        /* MIT: ERANGE for sizes/offsets out of bounds, EINVAL otherwise. */
+        ret = container_fail(diag, ADB_ERR_MALFORMED, "PACTYPE",
+                             "%zu bytes are not a valid PAC container%s",
+                             len, kret == ERANGE ? " (a size or offset is "
+                             "out of range)" : "");
+        goto cleanup;
+    }
+    ret = pac_decode(ctx, pac, info_out, diag);
+
+cleanup:
+    if (pac != NULL)
+        krb5_pac_free(ctx, pac);
+    return ret;
+}
+
+void pac_info_free(pac_info *info)
+{
+    if (info == NULL)
+        return;
+    adb_arena_free(&info->arena);
+    free(info);
+}

@@ -1,0 +1,38 @@
+# tests/e2e/lib.sh - shared by the end-to-end test scripts (source it).
+#
+# End-to-end tests need root (network namespaces, Samba, krb5kdc).  Outside
+# CI they may skip, loudly, with exit code 77 (ctest's SKIP_RETURN_CODE);
+# under CI=true a missing precondition is a failure.
+
+E2E_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$E2E_HOME/../.." && pwd)
+TESTBED="$TOP/tests/testbed/testbed.sh"
+SYS_PY=/usr/bin/python3
+
+e2e_require() {
+  local why=""
+  [ "$(id -u)" = 0 ] || why="needs root (network namespaces, Samba AD DC, krb5kdc)"
+  if [ -z "$why" ]; then
+    for c in samba samba-tool krb5kdc kdb5_util kinit ip; do
+      command -v "$c" >/dev/null 2>&1 || PATH=$PATH:/usr/sbin:/sbin
+      command -v "$c" >/dev/null 2>&1 || { why="missing $c (run scripts/install-deps.sh)"; break; }
+    done
+  fi
+  [ -z "$why" ] && return 0
+  if [ "${CI:-}" = true ]; then
+    echo "FAIL: end-to-end test cannot run under CI: $why" >&2
+    exit 1
+  fi
+  echo "########################################################################" >&2
+  echo "## SKIPPED end-to-end test $(basename "$0"): $why" >&2
+  echo "## It runs in CI (CI=true), where skipping is a failure."             >&2
+  echo "########################################################################" >&2
+  exit 77
+}
+
+# e2e_bed_ready DIR: the bed made by the fixture must be up.
+e2e_bed_ready() {
+  [ -f "$1/env" ] || { echo "FAIL: test bed $1 is not up (fixture e2e.testbed.up failed?)" >&2; exit 1; }
+}
+
+fail() { echo "FAIL: $*" >&2; exit 1; }

@@ -1,0 +1,337 @@
+/* test_core.c - the bounded reader, SIDs, UTF-16 and the arena. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "adb_arena.h"
+#include "adb_rd.h"
+#include "adb_sid.h"
+#include "adb_utf16.h"
+
+static const uint8_t bytes8[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+static void rd_exact_reads(void **state)
+{
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    uint8_t a = 0;
+    uint16_t b = 0;
+    uint32_t c = 0;
+    uint64_t e = 0;
+
+    (void)state;
+    adb_rd_init(&rd, bytes8, 8, 0, &d);
+    assert_int_equal(adb_rd_u8(&rd, "a", &a), ADB_OK);
+    assert_int_equal(a, 1);
+    assert_int_equal(adb_rd_u16(&rd, "b", &b), ADB_OK);
+    assert_int_equal(b, 0x0302);
+    assert_int_equal(adb_rd_u32(&rd, "c", &c), ADB_OK);
+    assert_int_equal(c, 0x07060504);
+    assert_int_equal(adb_rd_remaining(&rd), 1);
+    adb_rd_init(&rd, bytes8, 8, 0, &d);
+    assert_int_equal(adb_rd_u64(&rd, "e", &e), ADB_OK);
+    assert_true(e == 0x0807060504030201ULL);
+    assert_int_equal(adb_rd_expect_end(&rd, "end"), ADB_OK);
+}
+
+static void rd_truncated_consumes_nothing(void **state)
+{
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    uint32_t v = 0xdeadbeef;
+
+    (void)state;
+    adb_rd_init(&rd, bytes8, 3, 100, &d);
+    assert_int_equal(adb_rd_u32(&rd, "Field", &v), ADB_ERR_TRUNCATED);
+    assert_int_equal(v, 0xdeadbeef);
+    assert_int_equal(rd.off, 0);
+    assert_string_equal(d.field, "Field");
+    assert_int_equal(d.offset, 100);
+}
+
+static void rd_error_is_sticky(void **state)
+{
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd, child;
+    uint8_t v = 0;
+
+    (void)state;
+    adb_rd_init(&rd, bytes8, 8, 0, &d);
+    assert_int_equal(adb_rd_skip(&rd, 9, "first"), ADB_ERR_TRUNCATED);
+    /* Everything after fails with the first error, even valid reads. */
+    assert_int_equal(adb_rd_u8(&rd, "second", &v), ADB_ERR_TRUNCATED);
+    assert_int_equal(v, 0);
+    assert_int_equal(adb_rd_sub(&rd, 1, "third", &child), ADB_ERR_TRUNCATED);
+    assert_string_equal(d.field, "first");
+}
+
+static void rd_sub_views(void **state)
+{
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd, child, at;
+    uint32_t v = 0;
+
+    (void)state;
+    adb_rd_init(&rd, bytes8, 8, 16, &d);
+    assert_int_equal(adb_rd_skip(&rd, 2, "x"), ADB_OK);
+    assert_int_equal(adb_rd_sub(&rd, 4, "sub", &child), ADB_OK);
+    assert_int_equal(adb_rd_remaining(&rd), 2);
+    assert_int_equal(adb_rd_u32(&child, "v", &v), ADB_OK);
+    assert_int_equal(v, 0x06050403);
+    /* Child offsets are absolute. */
+    assert_int_equal(adb_rd_u8(&child, "past", (uint8_t *)&v),
+                     ADB_ERR_TRUNCATED);
+    assert_int_equal(d.offset, 16 + 2 + 4);
+
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, bytes8, 8, 0, &d);
+    assert_int_equal(adb_rd_sub_at(&rd, 6, 2, "at", &at), ADB_OK);
+    assert_int_equal(rd.off, 0);
+    assert_int_equal(at.base[0], 7);
+    assert_int_equal(adb_rd_sub_at(&rd, 7, 2, "at", &at), ADB_ERR_TRUNCATED);
+    d = (adb_diag)ADB_DIAG_INIT;
+    assert_int_equal(adb_rd_sub_at(&rd, 9, 0, "at", &at), ADB_ERR_TRUNCATED);
+    /* A huge offset must not wrap around. */
+    d = (adb_diag)ADB_DIAG_INIT;
+    assert_int_equal(adb_rd_sub_at(&rd, 4, SIZE_MAX, "at", &at),
+                     ADB_ERR_TRUNCATED);
+}
+
+static void rd_align_and_tails(void **state)
+{
+    static const uint8_t z[8] = { 9, 0, 0, 0, 0, 0, 0, 1 };
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    uint8_t v = 0;
+
+    (void)state;
+    adb_rd_init(&rd, z, 8, 0, &d);
+    adb_rd_u8(&rd, "v", &v);
+    assert_int_equal(adb_rd_align(&rd, 4, "pad"), ADB_OK);
+    assert_int_equal(rd.off, 4);
+    assert_int_equal(adb_rd_align(&rd, 4, "pad"), ADB_OK);
+    assert_int_equal(rd.off, 4);
+    assert_int_equal(adb_rd_expect_zero_tail(&rd, "tail"), ADB_ERR_MALFORMED);
+    assert_int_equal(d.offset, 7);
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, z, 7, 0, &d);
+    adb_rd_u8(&rd, "v", &v);
+    assert_int_equal(adb_rd_expect_zero_tail(&rd, "tail"), ADB_OK);
+    assert_int_equal(adb_rd_remaining(&rd), 0);
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, z, 6, 0, &d);
+    adb_rd_skip(&rd, 5, "v");
+    assert_int_equal(adb_rd_align(&rd, 8, "pad"), ADB_ERR_TRUNCATED);
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, z, 8, 0, &d);
+    assert_int_equal(adb_rd_expect_end(&rd, "end"), ADB_ERR_MALFORMED);
+}
+
+static void diag_format_names_field_and_offset(void **state)
+{
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    uint32_t v;
+    char buf[256];
+
+    (void)state;
+    d.context = "LOGON_INFO";
+    adb_rd_init(&rd, bytes8, 2, 0x20, &d);
+    adb_rd_u32(&rd, "GroupCount", &v);
+    adb_diag_format(&d, buf, sizeof(buf));
+    assert_string_equal(buf, "LOGON_INFO: GroupCount at offset 32 (0x20): "
+                        "input truncated, needs 4 bytes, 2 left");
+}
+
+static void sid_parse_format_roundtrip(void **state)
+{
+    static const char *good[] = {
+        "S-1-5-21-3623811015-3361044348-30300820-1105", "S-1-18-1",
+        "S-1-0", "S-1-5-32-544",
+        "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15",
+        "S-1-0x123456789ABC-4294967295",
+    };
+    char buf[ADB_SID_STR_MAX];
+    adb_sid s;
+    size_t i;
+
+    (void)state;
+    for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(adb_sid_parse(good[i], &s), ADB_OK);
+        assert_string_equal(adb_sid_format(&s, buf), good[i]);
+    }
+}
+
+static void sid_parse_rejects(void **state)
+{
+    static const char *bad[] = {
+        "", "S", "S-", "S-1", "S-1-", "S-2-5", "S-1-5-", "S-1--5",
+        "S-1-5-21-4294967296", "S-1-281474976710656", " S-1-5",
+        "S-1-5 ", "S-1-5-+3", "S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15-16",
+        "X-1-5", "S-1-5-0x10", "S-01x-5",
+    };
+    adb_sid s, orig;
+    size_t i;
+
+    (void)state;
+    memset(&orig, 0x5a, sizeof(orig));
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        s = orig;
+        assert_int_equal(adb_sid_parse(bad[i], &s), ADB_ERR_MALFORMED);
+        assert_memory_equal(&s, &orig, sizeof(s));
+    }
+    assert_int_equal(adb_sid_parse(NULL, &s), ADB_ERR_MALFORMED);
+}
+
+static void sid_read_binary(void **state)
+{
+    static const uint8_t sid[] = {
+        1, 5, 0, 0, 0, 0, 0, 5, 21, 0, 0, 0, 0xa1, 0xa5, 0x92, 0x7f,
+        0x29, 0x19, 0xc5, 0x3b, 0xbb, 0x56, 0xb0, 0x05, 0x4d, 0x04, 0, 0
+    };
+    uint8_t bad[sizeof(sid)];
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    adb_sid s;
+    char buf[ADB_SID_STR_MAX];
+    size_t n;
+
+    (void)state;
+    adb_rd_init(&rd, sid, sizeof(sid), 0, &d);
+    assert_int_equal(adb_sid_read(&rd, "Sid", -1, &s), ADB_OK);
+    assert_string_equal(adb_sid_format(&s, buf),
+                        "S-1-5-21-2140317089-1002772777-95442619-1101");
+    assert_int_equal(adb_sid_binary_len(&s), sizeof(sid));
+    /* Every truncation fails and consumes nothing. */
+    for (n = 0; n < sizeof(sid); n++) {
+        d = (adb_diag)ADB_DIAG_INIT;
+        adb_rd_init(&rd, sid, n, 0, &d);
+        assert_int_not_equal(adb_sid_read(&rd, "Sid", -1, &s), ADB_OK);
+        assert_int_equal(rd.off, 0);
+    }
+    memcpy(bad, sid, sizeof(sid));
+    bad[0] = 2;
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, bad, sizeof(bad), 0, &d);
+    assert_int_equal(adb_sid_read(&rd, "Sid", -1, &s), ADB_ERR_MALFORMED);
+    bad[0] = 1;
+    bad[1] = 16;
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, bad, sizeof(bad), 0, &d);
+    assert_int_equal(adb_sid_read(&rd, "Sid", -1, &s), ADB_ERR_MALFORMED);
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, sid, sizeof(sid), 0, &d);
+    assert_int_equal(adb_sid_read(&rd, "Sid", 4, &s), ADB_ERR_MALFORMED);
+}
+
+static void sid_domain_relations(void **state)
+{
+    adb_sid dom, user, other, composed;
+    uint32_t rid = 0;
+
+    (void)state;
+    adb_sid_parse("S-1-5-21-1-2-3", &dom);
+    adb_sid_parse("S-1-5-21-1-2-3-1105", &user);
+    adb_sid_parse("S-1-5-21-1-2-4-1105", &other);
+    assert_true(adb_sid_in_domain(&user, &dom, &rid));
+    assert_int_equal(rid, 1105);
+    assert_false(adb_sid_in_domain(&other, &dom, NULL));
+    assert_false(adb_sid_in_domain(&dom, &dom, NULL));
+    assert_true(adb_sid_has_prefix(&user, &dom));
+    assert_true(adb_sid_has_prefix(&dom, &dom));
+    assert_int_equal(adb_sid_compose(&dom, 1105, &composed), ADB_OK);
+    assert_true(adb_sid_equal(&composed, &user));
+    assert_true(adb_sid_hash(&composed) == adb_sid_hash(&user));
+    assert_false(adb_sid_equal(&user, &other));
+    adb_sid_parse("S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", &dom);
+    assert_int_equal(adb_sid_compose(&dom, 1, &composed), ADB_ERR_LIMIT);
+}
+
+static void utf16_conversions(void **state)
+{
+    /* "aÄ€😀" */
+    static const uint8_t ok[] = { 'a', 0, 0xC4, 0, 0xAC, 0x20, 0x3D, 0xD8,
+                                  0x00, 0xDE };
+    static const uint8_t lone_hi[] = { 'a', 0, 0x3D, 0xD8 };
+    static const uint8_t lone_lo[] = { 0x00, 0xDE, 'a', 0 };
+    static const uint8_t hi_hi[] = { 0x3D, 0xD8, 0x3D, 0xD8 };
+    static const uint8_t nul[] = { 'a', 0, 0, 0 };
+    adb_arena arena;
+    adb_diag d = ADB_DIAG_INIT;
+    adb_rd rd;
+    const char *s = NULL;
+
+    (void)state;
+    adb_arena_init(&arena, 0);
+    adb_rd_init(&rd, ok, sizeof(ok), 0, &d);
+    assert_int_equal(adb_utf16_read(&rd, 5, "s", &arena, &s), ADB_OK);
+    assert_string_equal(s, "a\xC3\x84\xE2\x82\xAC\xF0\x9F\x98\x80");
+    adb_rd_init(&rd, ok, 0, 0, &d);
+    assert_int_equal(adb_utf16_read(&rd, 0, "s", &arena, &s), ADB_OK);
+    assert_string_equal(s, "");
+#define BAD(arr, want)                                                    \
+    do {                                                                  \
+        const char *t = NULL;                                             \
+        d = (adb_diag)ADB_DIAG_INIT;                                      \
+        adb_rd_init(&rd, arr, sizeof(arr), 0, &d);                        \
+        assert_int_equal(adb_utf16_read(&rd, sizeof(arr) / 2, "s", &arena,\
+                                        &t), want);                       \
+        assert_null(t);                                                   \
+        assert_int_equal(rd.off, 0);                                      \
+    } while (0)
+    BAD(lone_hi, ADB_ERR_MALFORMED);
+    BAD(lone_lo, ADB_ERR_MALFORMED);
+    BAD(hi_hi, ADB_ERR_MALFORMED);
+    BAD(nul, ADB_ERR_MALFORMED);
+    d = (adb_diag)ADB_DIAG_INIT;
+    adb_rd_init(&rd, ok, 3, 0, &d);
+    assert_int_equal(adb_utf16_read(&rd, 2, "s", &arena, &s),
+                     ADB_ERR_TRUNCATED);
+    adb_arena_free(&arena);
+}
+
+static void arena_behaviour(void **state)
+{
+    adb_arena arena;
+    uint8_t *p, *q;
+    size_t i;
+
+    (void)state;
+    adb_arena_init(&arena, 0);
+    p = adb_arena_alloc(&arena, 100);
+    assert_non_null(p);
+    for (i = 0; i < 100; i++)
+        assert_int_equal(p[i], 0);
+    q = adb_arena_alloc(&arena, 1 << 20);   /* bigger than a chunk */
+    assert_non_null(q);
+    assert_int_equal(((uintptr_t)q) % _Alignof(max_align_t), 0);
+    assert_non_null(adb_arena_array(&arena, 0, 8));
+    assert_null(adb_arena_array(&arena, SIZE_MAX / 2, 4));
+    assert_null(adb_arena_alloc(&arena, (size_t)1 << 31));
+    adb_arena_free(&arena);
+    adb_arena_free(&arena);   /* idempotent */
+    adb_arena_free(NULL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rd_exact_reads),
+        cmocka_unit_test(rd_truncated_consumes_nothing),
+        cmocka_unit_test(rd_error_is_sticky),
+        cmocka_unit_test(rd_sub_views),
+        cmocka_unit_test(rd_align_and_tails),
+        cmocka_unit_test(diag_format_names_field_and_offset),
+        cmocka_unit_test(sid_parse_format_roundtrip),
+        cmocka_unit_test(sid_parse_rejects),
+        cmocka_unit_test(sid_read_binary),
+        cmocka_unit_test(sid_domain_relations),
+        cmocka_unit_test(utf16_conversions),
+        cmocka_unit_test(arena_behaviour),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
