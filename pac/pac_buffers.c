@@ -37,7 +37,11 @@ adb_err pac_decode_client_info(adb_rd *rd, adb_arena *arena,
     return ret;
 }
 
-/* One UPN_DNS_INFO string: @len bytes at @off from the buffer start. */
+/*
+ * One UPN_DNS_INFO string: @len bytes at @off from the buffer start.  Every
+ * part must lie within the buffer and, unless it is empty at offset 0 (a
+ * NULL relative pointer: *out = NULL), after the header.
+ */
 static adb_err upn_string(adb_rd *rd, uint16_t len, uint16_t off,
                           size_t header_len, const char *field,
                           adb_arena *arena, const char **out)
@@ -48,11 +52,15 @@ static adb_err upn_string(adb_rd *rd, uint16_t len, uint16_t off,
     if (len % 2 != 0)
         return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
                            "odd byte length %u for UTF-16", len);
-    if (len > 0 && off < header_len)
+    if (len == 0 && off == 0) {
+        *out = NULL;
+        return ADB_OK;
+    }
+    if (off < header_len)
         return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
                            "offset %u points into the %zu-byte header", off,
                            header_len);
-    ret = adb_rd_sub_at(rd, len > 0 ? off : 0, len, field, &sub);
+    ret = adb_rd_sub_at(rd, off, len, field, &sub);
     if (!ret)
         ret = adb_utf16_read(&sub, len / 2u, field, arena, out);
     return ret;
@@ -106,7 +114,7 @@ adb_err pac_decode_upn_dns_info(adb_rd *rd, adb_arena *arena,
     if (!ret && (u->flags & PAC_UPN_FLAG_EXTENDED)) {
         ret = upn_string(rd, sam_len, sam_off, header_len, "SamName", arena,
                          &u->sam_name);
-        if (!ret && sid_len > 0 && sid_off < header_len)
+        if (!ret && sid_off < header_len)
             ret = adb_rd_fail(rd, ADB_ERR_MALFORMED, "Sid",
                               "offset %u points into the header", sid_off);
         if (!ret)

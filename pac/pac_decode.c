@@ -368,6 +368,39 @@ cleanup:
     return ret;
 }
 
+/*
+ * MS-PAC 2.3: each buffer starts on an 8-byte boundary and is padded to the
+ * next one.  MIT checks offsets and sizes but not that the padding of a
+ * buffer fits in the blob; Samba's decoder does, so we do too (a PAC that
+ * two decoders read differently is refused).  Runs after krb5_pac_parse.
+ */
+static adb_err check_padding(const void *data, size_t len, adb_diag *diag)
+{
+    adb_rd rd;
+    uint32_t count = 0, version = 0, type = 0, size = 0, i;
+    uint64_t off = 0;
+
+    diag->context = "PAC header";
+    adb_rd_init(&rd, data, len, 0, diag);
+    adb_rd_u32(&rd, "cBuffers", &count);
+    adb_rd_u32(&rd, "Version", &version);
+    for (i = 0; i < count && !adb_rd_failed(&rd); i++) {
+        adb_rd_u32(&rd, "ulType", &type);
+        adb_rd_u32(&rd, "cbBufferSize", &size);
+        if (adb_rd_u64(&rd, "Offset", &off))
+            break;
+        if (off > len || ((uint64_t)size + 7) / 8 * 8 > len - off) {
+            rd.off -= 8;
+            return adb_rd_fail(&rd, ADB_ERR_TRUNCATED, "Offset",
+                               "buffer %u (type %lu): %lu bytes padded to 8 "
+                               "at offset %llu run past the %zu-byte PAC",
+                               i, (unsigned long)type, (unsigned long)size,
+                               (unsigned long long)off, len);
+        }
+    }
+    return diag->status;
+}
+
 adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
                         pac_info **info_out, adb_diag *diag_in)
 {
@@ -391,7 +424,9 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
                              "out of range)" : "");
         goto cleanup;
     }
-    ret = pac_decode(ctx, pac, info_out, diag);
+    ret = check_padding(data, len, diag);
+    if (!ret)
+        ret = pac_decode(ctx, pac, info_out, diag);
 
 cleanup:
     if (pac != NULL)

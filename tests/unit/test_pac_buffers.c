@@ -104,6 +104,37 @@ static void upn_dns_info_forms(void **state)
     assert_string_equal(adb_sid_format(&u->sid, sid), "S-1-5-21-1-2-3-1103");
 }
 
+/* Empty parts: offset 0 means absent (NULL); any other offset must still
+ * be inside the buffer (regression from differential fuzzing: Samba refuses
+ * an empty name at an out-of-range offset). */
+static void upn_dns_info_empty_parts(void **state)
+{
+    fixture *f = *state;
+    pac_upn_dns_info *u = NULL;
+
+    tb_upn_dns_info(&f->b, "alice@ad.example.com", "AD.EXAMPLE.COM", 0,
+                    NULL, NULL);
+    tb_put_u16(&f->b, 0, 0);   /* UpnLength 0, UpnOffset 0 */
+    tb_put_u16(&f->b, 2, 0);
+    assert_int_equal(pac_decode_upn_dns_info(view(f), &f->arena, &u),
+                     ADB_OK);
+    assert_null(u->upn);
+    assert_string_equal(u->dns_domain, "AD.EXAMPLE.COM");
+    tb_put_u16(&f->b, 2, 16);  /* empty, at a valid offset: "" */
+    assert_int_equal(pac_decode_upn_dns_info(view(f), &f->arena, &u),
+                     ADB_OK);
+    assert_string_equal(u->upn, "");
+    tb_put_u16(&f->b, 2, 1335);
+    u = NULL;
+    assert_int_equal(pac_decode_upn_dns_info(view(f), &f->arena, &u),
+                     ADB_ERR_TRUNCATED);
+    assert_null(u);
+    assert_string_equal(f->diag.field, "Upn");
+    tb_put_u16(&f->b, 2, 7);
+    assert_int_equal(pac_decode_upn_dns_info(view(f), &f->arena, &u),
+                     ADB_ERR_MALFORMED);
+}
+
 static void upn_dns_info_malformed(void **state)
 {
     fixture *f = *state;
@@ -346,6 +377,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(client_info, setup, teardown),
         cmocka_unit_test_setup_teardown(upn_dns_info_forms, setup, teardown),
+        cmocka_unit_test_setup_teardown(upn_dns_info_empty_parts, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(upn_dns_info_malformed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(attributes_info, setup, teardown),
