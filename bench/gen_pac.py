@@ -21,7 +21,11 @@ Samba's ndr_push_PAC_BUFFER: 8-aligned buffers, zero padding, header offsets.
 
 Must run under /usr/bin/python3 (the interpreter that has python3-samba).
 
-Usage: gen_pac.py [--groups N] [--extra-sids N] [--resource-groups N] --out FILE
+Usage: gen_pac.py [--groups N] [--extra-sids N] [--resource-groups N]
+                  [--adbridge PATH] --out FILE
+
+The result is checked by decoding it again with Samba (ndr_unpack) and, with
+--adbridge, with `adbridge pac decode --json`.
 """
 
 import argparse
@@ -246,6 +250,30 @@ def check(blob, groups, extra_sids, resource_groups):
         raise RuntimeError("PAC length %d not a multiple of 8" % len(blob))
 
 
+def check_adbridge(adbridge, path, groups, extra_sids, resource_groups):
+    """Decode @path with `adbridge pac decode --json` and check the figures
+    this script put in (the full field-by-field comparison with Samba is
+    tests/diff/diff_pac.py)."""
+    import json
+    import subprocess
+    p = subprocess.run([adbridge, "pac", "decode", "--json", path],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError("adbridge rejects %s: %s" % (path,
+                                                        p.stderr.strip()))
+    j = json.loads(p.stdout)
+    li = j["logon_info"]
+    user = "%s-%d" % (DOMAIN_SID, USER_RID)
+    got = (j["buffers"], len(li["groups"]), len(li["extra_sids"]),
+           len(li["resource_groups"]), li["domain_sid"], j["requestor"],
+           j["upn_dns_info"]["sid"], len(j["sids"]))
+    want = ([1, 10, 12, 17, 18, 6, 7], groups, extra_sids, resource_groups,
+            DOMAIN_SID, user, user,
+            2 + groups + extra_sids + resource_groups)
+    if got != want:
+        raise RuntimeError("adbridge decodes %r, expected %r" % (got, want))
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--groups", type=int, default=5,
@@ -257,6 +285,9 @@ def main(argv):
                     help="ResourceGroupIds entries (sets UserFlags 0x200); "
                          "default 0")
     ap.add_argument("--out", required=True, help="output file")
+    ap.add_argument("--adbridge", metavar="PATH",
+                    help="also check that `PATH pac decode --json` decodes "
+                         "the result")
     args = ap.parse_args(argv)
     for name in ("groups", "extra_sids", "resource_groups"):
         if getattr(args, name) < 0:
@@ -266,6 +297,9 @@ def main(argv):
     check(blob, args.groups, args.extra_sids, args.resource_groups)
     with open(args.out, "wb") as f:
         f.write(blob)
+    if args.adbridge:
+        check_adbridge(args.adbridge, args.out, args.groups, args.extra_sids,
+                       args.resource_groups)
     return 0
 
 

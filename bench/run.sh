@@ -20,9 +20,12 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-cmake --build "$build" --target bench_pac bench_pac_alloc >/dev/null
+cmake --build "$build" --target bench_pac >/dev/null
 bench=$build/bench/bench_pac
 [ -x "$bench" ] || { echo "$0: $bench was not built (samba-dev missing?)" >&2; exit 1; }
+# Absent in sanitizer builds (see CMakeLists.txt).
+alloc=$build/bench/bench_pac_alloc
+cmake --build "$build" --target bench_pac_alloc >/dev/null 2>&1 || alloc=
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -39,7 +42,16 @@ done
 cd "$tmp"
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
+san=$(sed -n 's/^ADB_SANITIZE:BOOL=//p' "$build/CMakeCache.txt")
+echo "# build: ${btype:-?}, ADB_SANITIZE=${san:-?}"
+case "$btype:$san" in
+    Release:OFF|RelWithDebInfo:OFF|MinSizeRel:OFF) ;;
+    *) echo "# WARNING: not an optimized, unsanitized build: figures mean little" ;;
+esac
 echo
-"$build/bench/bench_pac_alloc" "${inputs[@]}"
-echo
+if [ -n "$alloc" ] && [ -x "$alloc" ]; then
+    "$alloc" "${inputs[@]}"
+    echo
+fi
 "$bench" "$@" "${inputs[@]}"

@@ -103,84 +103,134 @@ static void problem(loader *ld, const char *fmt, ...)
 /* ------------------------------------------------------------------ */
 /* Profile access                                                       */
 
-/* All values of the relation @names (NULL-terminated path); *values_out is
- * NULL when there are none.  Free with profile_free_list(). */
-static adb_err get_values(loader *ld, const char *const *names,
-                          char ***values_out)
+/* Record a profile library failure @ret (0 and "no such section/relation"
+ * are not failures): ENOMEM is sticky, anything else a problem. */
+static void lib_failure(loader *ld, const char *where, long ret)
 {
-    long ret;
-
-    *values_out = NULL;
-    ret = profile_get_values(ld->prof, names, values_out);
-    if (ret == PROF_NO_RELATION || ret == PROF_NO_SECTION) {
-        *values_out = NULL;
-        return ADB_OK;
-    }
-    if (ret == ENOMEM) {
+    if (ret == 0 || ret == PROF_NO_SECTION || ret == PROF_NO_RELATION)
+        return;
+    if (ret == ENOMEM)
         ld->nomem = true;
-        return ADB_ERR_NOMEM;
-    }
-    return ret ? ADB_ERR_MALFORMED : ADB_OK;
-}
-
-static size_t list_len(char **list)
-{
-    size_t n = 0;
-
-    while (list != NULL && list[n] != NULL)
-        n++;
-    return n;
+    else
+        problem(ld, "%s cannot be read: %s", where, error_message(ret));
 }
 
 /*
- * The single value of a key that may appear at most once, copied into the
- * config arena; NULL if absent.  @where is "[adbridge]" or "trust REALM:".
+ * Everything the profile holds at @names, in file order, through MIT's
+ * public iterator: with @want_names false the values of the relation
+ * @names (the last name is the key; @flags PROFILE_ITER_RELATIONS_ONLY),
+ * with @want_names true the distinct names of the relations or subsections
+ * directly under section @names (@flags PROFILE_ITER_RELATIONS_ONLY or
+ * PROFILE_ITER_SECTIONS_ONLY).  Returns a NULL-terminated array of mutable
+ * copies in the config arena, *count_out entries; NULL (count 0) when there
+ * is nothing or on failure (recorded with @where by lib_failure).
+ *
+ * We iterate ourselves instead of calling profile_get_values() /
+ * profile_get_relation_names() / profile_get_subsection_names(): in MIT
+ * krb5 1.20 those leak their iterator when an allocation fails and ignore
+ * failures to grow their result list (silently dropping values).
+ */
+static char **collect(loader *ld, const char *where, const char *const *names,
+                      int flags, bool want_names, size_t *count_out)
+{
+    void *iter = NULL;
+    char *name = NULL, *value = NULL;
+    char **list = NULL, **grown;
+    const char *item;
+    size_t n = 0, cap = 0, i;
+    long ret;
+
+    *count_out = 0;
+    if (want_names)
+        flags |= PROFILE_ITER_LIST_SECTION;
+    ret = profile_iterator_create(ld->prof, names, flags, &iter);
+    if (ret != 0) {
+        iter = NULL;
+        lib_failure(ld, where, ret);
+        goto fail;
+    }
+    do {
+        ret = profile_iterator(&iter, want_names ? &name : NULL,
+                               want_names ? NULL : &value);
+        if (ret != 0) {
+            lib_failure(ld, where, ret);
+            goto fail;
+        }
+        item = want_names ? name : value;
+        if (item == NULL)
+            continue;
+        for (i = 0; want_names && i < n; i++)
+            if (strcmp(list[i], item) == 0)
+                break;
+        if (!want_names || i == n) {
+            if (n + 1 >= cap) {
+                cap = cap ? cap * 2 : 8;
+                grown = adb_arena_array(&ld->cfg->arena, cap, sizeof(*grown));
+                if (grown == NULL)
+                    goto nomem;
+                if (n > 0)
+                    memcpy(grown, list, n * sizeof(*grown));
+                list = grown;
+            }
+            list[n] = arena_strdup(&ld->cfg->arena, item);
+            if (list[n] == NULL)
+                goto nomem;
+            list[++n] = NULL;
+        }
+        profile_release_string(name);
+        profile_release_string(value);
+        name = value = NULL;
+    } while (iter != NULL);
+    *count_out = n;
+    goto cleanup;
+
+nomem:
+    ld->nomem = true;
+fail:
+    list = NULL;
+cleanup:
+    profile_release_string(name);
+    profile_release_string(value);
+    profile_iterator_free(&iter);
+    return list;
+}
+
+/*
+ * The single value of a key that may appear at most once (a copy in the
+ * config arena); NULL if absent.  @where is "[adbridge]" or "trust REALM:".
  */
 static const char *get_single(loader *ld, const char *where,
                               const char *const *names, const char *key)
 {
-    char **values = NULL;
-    const char *out = NULL;
     size_t n;
+    char **values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY,
+                            false, &n);
 
-    if (get_values(ld, names, &values) != ADB_OK)
-        goto cleanup;
-    n = list_len(values);
     if (n > 1)
         problem(ld, "%s %s is set %zu times (expected once)", where, key, n);
-    if (n >= 1) {
-        out = arena_strdup(&ld->cfg->arena, values[0]);
-        if (out == NULL)
-            ld->nomem = true;
-    }
-
-cleanup:
-    profile_free_list(values);
-    return out;
+    return n >= 1 ? values[0] : NULL;
 }
 
 /* Report every relation and subsection under @names not in @known. */
-static void check_keys(loader *ld, const char *where, const char **names,
-                       const char *const *known)
+static void check_keys(loader *ld, const char *where,
+                       const char *const *names, const char *const *known)
 {
-    char **rels = NULL, **subs = NULL;
-    size_t i, k;
+    char **rels, **subs;
+    size_t nrels, nsubs, i, k;
 
-    if (profile_get_relation_names(ld->prof, names, &rels) == 0) {
-        for (i = 0; rels[i] != NULL; i++) {
-            for (k = 0; known[k] != NULL; k++)
-                if (strcmp(rels[i], known[k]) == 0)
-                    break;
-            if (known[k] == NULL)
-                problem(ld, "%s unknown key \"%s\"", where, rels[i]);
-        }
+    rels = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, true,
+                   &nrels);
+    for (i = 0; i < nrels; i++) {
+        for (k = 0; known[k] != NULL; k++)
+            if (strcmp(rels[i], known[k]) == 0)
+                break;
+        if (known[k] == NULL)
+            problem(ld, "%s unknown key \"%s\"", where, rels[i]);
     }
-    if (profile_get_subsection_names(ld->prof, names, &subs) == 0) {
-        for (i = 0; subs[i] != NULL; i++)
-            problem(ld, "%s unexpected subsection \"%s\"", where, subs[i]);
-    }
-    profile_free_list(rels);
-    profile_free_list(subs);
+    subs = collect(ld, where, names, PROFILE_ITER_SECTIONS_ONLY, true,
+                   &nsubs);
+    for (i = 0; i < nsubs; i++)
+        problem(ld, "%s unexpected subsection \"%s\"", where, subs[i]);
 }
 
 /* MIT's boolean spellings (prof_get.c). */
@@ -342,9 +392,9 @@ static void load_rights(loader *ld)
 {
     static const char *const names[] = { "adbridge", "rights", NULL };
     conf_config *cfg = ld->cfg;
-    char **values = NULL;
+    char **values;
     const char **list = NULL;
-    size_t n = CONF_BUILTIN_RIGHTS, i, k;
+    size_t n = CONF_BUILTIN_RIGHTS, nvalues, i, k;
     bool too_many = false;
 
     list = adb_arena_array(&cfg->arena, CONF_MAX_RIGHTS, sizeof(*list));
@@ -354,9 +404,9 @@ static void load_rights(loader *ld)
     }
     for (i = 0; i < CONF_BUILTIN_RIGHTS; i++)
         list[i] = builtin_rights[i];
-    if (get_values(ld, names, &values) != ADB_OK)
-        goto cleanup;
-    for (i = 0; values != NULL && values[i] != NULL; i++) {
+    values = collect(ld, "[adbridge]", names, PROFILE_ITER_RELATIONS_ONLY,
+                     false, &nvalues);
+    for (i = 0; i < nvalues; i++) {
         char *p = values[i];
 
         for (;;) {
@@ -406,7 +456,6 @@ static void load_rights(loader *ld)
     }
 
 cleanup:
-    profile_free_list(values);
     if (list != NULL) {
         cfg->right_names = list;
         cfg->right_count = n;
@@ -425,7 +474,7 @@ static void load_global(loader *ld)
         "local_realm", "local_domain_sid", "indicator_prefix", "rights",
         "audit_log", NULL
     };
-    static const char *section[] = { "adbridge", NULL };
+    static const char *const section[] = { "adbridge", NULL };
     static const char *const n_realm[] = { "adbridge", "local_realm", NULL };
     static const char *const n_sid[] = { "adbridge", "local_domain_sid",
                                          NULL };
@@ -439,6 +488,8 @@ static void load_global(loader *ld)
     cfg->local_realm = get_single(ld, "[adbridge]", n_realm, "local_realm");
     if (cfg->local_realm == NULL)
         problem(ld, "[adbridge] local_realm is missing");
+    else if (*cfg->local_realm == '\0')
+        problem(ld, "[adbridge] local_realm is empty");
     sid = get_single(ld, "[adbridge]", n_sid, "local_domain_sid");
     if (sid == NULL)
         problem(ld, "[adbridge] local_domain_sid is missing");
@@ -494,13 +545,14 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
     uint32_t rid;
     map_drop_rule rule;
     char sbuf[ADB_SID_STR_MAX];
+    bool ok = false;
 
     memset(m, 0, sizeof(*m));
     m->text = arena_strdup(&ld->cfg->arena, text);
     m->line = line;
     if (m->text == NULL) {
         ld->nomem = true;
-        return false;
+        goto done;
     }
     rest = text + ilen;
     while (is_blank(*rest))
@@ -508,12 +560,12 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
     if (ilen == 0 || *rest == '\0') {
         problem(ld, "trust %s, map #%zu \"%s\": expected IDENTITY RIGHTS",
                 trust->realm, line, text);
-        return false;
+        goto done;
     }
     if (ilen >= sizeof(ident)) {
         problem(ld, "trust %s, map #%zu \"%s\": identity is too long",
                 trust->realm, line, text);
-        return false;
+        goto done;
     }
     memcpy(ident, text, ilen);
     ident[ilen] = '\0';
@@ -524,7 +576,7 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
         if (adb_sid_parse(value, &m->sid) != ADB_OK) {
             problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
                     "SID", trust->realm, line, text, value);
-            return false;
+            goto done;
         }
     } else if (strncmp(ident, "rid:", 4) == 0) {
         m->kind = CONF_MAP_RID;
@@ -532,17 +584,17 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
         if (parse_rid(value, &rid) != 0) {
             problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
                     "RID", trust->realm, line, text, value);
-            return false;
+            goto done;
         }
         if (!have_domain_sid) {
             problem(ld, "trust %s, map #%zu \"%s\": rid: needs the trust's "
                     "domain_sid", trust->realm, line, text);
-            return false;
+            goto done;
         }
         if (adb_sid_compose(&trust->domain_sid, rid, &m->sid) != ADB_OK) {
             problem(ld, "trust %s, map #%zu \"%s\": the domain_sid has no "
                     "room for a RID", trust->realm, line, text);
-            return false;
+            goto done;
         }
     } else if (strncmp(ident, "user:", 5) == 0) {
         value = ident + 5;
@@ -551,36 +603,36 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
             if (adb_sid_parse(value, &m->sid) != ADB_OK) {
                 problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a "
                         "valid SID", trust->realm, line, text, value);
-                return false;
+                goto done;
             }
         } else if (*value == '\0') {
             problem(ld, "trust %s, map #%zu \"%s\": empty user name",
                     trust->realm, line, text);
-            return false;
+            goto done;
         } else {
             m->kind = CONF_MAP_USER_NAME;
             m->name = arena_strdup(&ld->cfg->arena, value);
             if (m->name == NULL) {
                 ld->nomem = true;
-                return false;
+                goto done;
             }
         }
     } else {
         problem(ld, "trust %s, map #%zu \"%s\": unknown identity \"%s\" "
                 "(expected sid:, rid: or user:)", trust->realm, line, text,
                 ident);
-        return false;
+        goto done;
     }
 
     if (parse_rights_list(ld->cfg, rest, &m->rights, &d) != ADB_OK) {
         problem(ld, "trust %s, map #%zu \"%s\": %s", trust->realm, line,
                 text, d.detail);
-        return false;
+        goto done;
     }
     if (m->rights == 0) {
         problem(ld, "trust %s, map #%zu \"%s\": no right named",
                 trust->realm, line, text);
-        return false;
+        goto done;
     }
     if (m->kind != CONF_MAP_USER_NAME && have_domain_sid) {
         rule = map_sid_rule(ld->cfg, trust, &m->sid);
@@ -589,10 +641,13 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
                     "quarantine filtering (rule %s)", trust->realm, line,
                     text, adb_sid_format(&m->sid, sbuf),
                     map_drop_rule_name(rule));
-            return false;
+            goto done;
         }
     }
-    return true;
+    ok = true;
+
+done:
+    return ok;
 }
 
 static void report_same_identity(loader *ld, const conf_trust *trust,
@@ -690,14 +745,13 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
         "netbios_name", "domain_sid", "direction", "sid_filtering",
         "require_pac", "refuse_without_rights", "kdc", "map", NULL
     };
-    const char *section[] = { "trusts", realm, NULL };
+    const char *const section[] = { "trusts", realm, NULL };
     const char *names[] = { "trusts", realm, NULL, NULL };
     conf_config *cfg = ld->cfg;
     char where[300];
     const char *v;
     char **values = NULL;
     conf_mapping *maps = NULL;
-    const char **kdcs = NULL;
     size_t n, i, good;
     bool have_sid = false;
 
@@ -713,6 +767,8 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     trust->netbios_name = get_single(ld, where, names, "netbios_name");
     if (trust->netbios_name == NULL)
         problem(ld, "%s netbios_name is missing", where);
+    else if (*trust->netbios_name == '\0')
+        problem(ld, "%s netbios_name is empty", where);
 
     names[2] = "domain_sid";
     v = get_single(ld, where, names, "domain_sid");
@@ -752,30 +808,12 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
              &trust->refuse_without_rights);
 
     names[2] = "kdc";
-    if (get_values(ld, names, &values) != ADB_OK)
-        goto cleanup;
-    n = list_len(values);
-    kdcs = adb_arena_array(&cfg->arena, n + 1, sizeof(*kdcs));
-    if (kdcs == NULL) {
-        ld->nomem = true;
-        goto cleanup;
-    }
-    for (i = 0; i < n; i++) {
-        kdcs[i] = arena_strdup(&cfg->arena, values[i]);
-        if (kdcs[i] == NULL) {
-            ld->nomem = true;
-            goto cleanup;
-        }
-    }
-    trust->kdcs = kdcs;
+    values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);
+    trust->kdcs = (const char *const *)values;
     trust->kdc_count = n;
-    profile_free_list(values);
-    values = NULL;
 
     names[2] = "map";
-    if (get_values(ld, names, &values) != ADB_OK)
-        goto cleanup;
-    n = list_len(values);
+    values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);
     maps = adb_arena_array(&cfg->arena, n, sizeof(*maps));
     if (maps == NULL) {
         ld->nomem = true;
@@ -793,30 +831,25 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     trust->map_count = good;
 
 cleanup:
-    profile_free_list(values);
+    return;
 }
 
 static void load_trusts(loader *ld)
 {
-    static const char *section[] = { "trusts", NULL };
-    char **subs = NULL, **rels = NULL;
+    static const char *const section[] = { "trusts", NULL };
+    char **rels, **subs;
     conf_trust *trusts = NULL;
-    size_t n, i;
-    long ret;
+    size_t nrels, n, i;
 
-    ret = profile_get_relation_names(ld->prof, section, &rels);
-    if (ret == 0) {
-        for (i = 0; rels[i] != NULL; i++)
-            problem(ld, "[trusts] \"%s\" is a plain key, not a trust "
-                    "(expected REALM = { ... })", rels[i]);
-    }
-    ret = profile_get_subsection_names(ld->prof, section, &subs);
-    if (ret != 0 && ret != PROF_NO_SECTION && ret != PROF_NO_RELATION) {
-        ld->nomem = ld->nomem || ret == ENOMEM;
-        problem(ld, "[trusts] cannot be read: %s", error_message(ret));
+    rels = collect(ld, "[trusts]", section, PROFILE_ITER_RELATIONS_ONLY, true,
+                   &nrels);
+    for (i = 0; i < nrels; i++)
+        problem(ld, "[trusts] \"%s\" is a plain key, not a trust "
+                "(expected REALM = { ... })", rels[i]);
+    subs = collect(ld, "[trusts]", section, PROFILE_ITER_SECTIONS_ONLY, true,
+                   &n);
+    if (ld->nomem)
         goto cleanup;
-    }
-    n = list_len(subs);
     if (n == 0) {
         problem(ld, "[trusts] no trust is defined");
         goto cleanup;
@@ -832,8 +865,7 @@ static void load_trusts(loader *ld)
     ld->cfg->trust_count = n;
 
 cleanup:
-    profile_free_list(rels);
-    profile_free_list(subs);
+    return;
 }
 
 /* ------------------------------------------------------------------ */

@@ -3,8 +3,10 @@
  * mappings, and the names of the rights.
  *
  * The file is in MIT krb5 profile syntax and is read with MIT's profile
- * library (profile_init / profile_get_values / ...); there is no parser of
- * our own.  See samples/adbridge.conf for every key and conf/README.md for
+ * library (profile_init, then profile_iterator_create / profile_iterator,
+ * which unlike profile_get_values and friends in krb5 1.20 do not leak or
+ * silently truncate when an allocation fails); there is no parser of our
+ * own.  See samples/adbridge.conf for every key and conf/README.md for
  * their meaning and defaults.
  *
  * Loading is "config check": every problem in the file is collected (not

@@ -170,11 +170,14 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     map_grant *grants = NULL;
     size_t mn = 0, gn = 0, total = 0, i, k;
     uint32_t rights = 0, bit;
+    adb_err ret = ADB_OK;
 
     matches = adb_arena_array(&r->arena, keep_count + 1, sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
-    if (matches == NULL || seen == NULL)
-        return ADB_ERR_NOMEM;
+    if (matches == NULL || seen == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
 
     for (i = 0; i < keep_count; i++) {
         const pac_sid_entry *e = &pac->sids[keep[i]];
@@ -209,8 +212,10 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
             total++;   /* implied viewer */
     }
     grants = adb_arena_array(&r->arena, total, sizeof(*grants));
-    if (grants == NULL)
-        return ADB_ERR_NOMEM;
+    if (grants == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
 
     /* Direct grants, then implied ones. */
     for (i = 0; i < mn; i++) {
@@ -248,7 +253,9 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     r->grants = grants;
     r->grant_count = gn;
     r->rights = conf_rights_imply(rights);
-    return ADB_OK;
+
+cleanup:
+    return ret;
 }
 
 adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
@@ -328,6 +335,10 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             }
             dropped[dn++] = (map_dropped){ e->sid, e->source, e->index,
                                            rule };
+            /* The account itself must be of the trusted domain (rules
+             * 1-4); a deny-only primary group only loses its grants. */
+            if (rule > MAP_DROP_OUTSIDE)
+                continue;
             if (e->source == PAC_SID_USER && bad_user == NULL)
                 bad_user = e;
             if (e->source == PAC_SID_PRIMARY_GROUP && bad_group == NULL)

@@ -23,7 +23,7 @@ void adb_arena_init(adb_arena *arena, size_t hint)
     arena->next_size = hint < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : hint;
 }
 
-void *adb_arena_alloc(adb_arena *arena, size_t size)
+static void *arena_take(adb_arena *arena, size_t size)
 {
     adb_arena_chunk *c = arena->head;
     size_t need, csize;
@@ -50,7 +50,15 @@ void *adb_arena_alloc(adb_arena *arena, size_t size)
     }
     p = c->data + c->used;
     c->used += need;
-    memset(p, 0, size);
+    return p;
+}
+
+void *adb_arena_alloc(adb_arena *arena, size_t size)
+{
+    void *p = arena_take(arena, size);
+
+    if (p != NULL)
+        memset(p, 0, size);
     return p;
 }
 
@@ -59,6 +67,13 @@ void *adb_arena_array(adb_arena *arena, size_t count, size_t elem)
     if (elem != 0 && count > SIZE_MAX / elem)
         return NULL;
     return adb_arena_alloc(arena, count * elem);
+}
+
+void *adb_arena_array_uninit(adb_arena *arena, size_t count, size_t elem)
+{
+    if (elem != 0 && count > SIZE_MAX / elem)
+        return NULL;
+    return arena_take(arena, count * elem);
 }
 
 void adb_arena_free(adb_arena *arena)

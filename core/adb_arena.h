@@ -38,6 +38,13 @@ void *adb_arena_alloc(adb_arena *arena, size_t size);
  */
 void *adb_arena_array(adb_arena *arena, size_t count, size_t elem);
 
+/*
+ * adb_arena_array_uninit - like adb_arena_array but the memory is NOT
+ * zeroed: for arrays the caller overwrites completely before anyone reads
+ * them (decoded group lists, expanded SID lists).
+ */
+void *adb_arena_array_uninit(adb_arena *arena, size_t count, size_t elem);
+
 /* adb_arena_free - release every chunk.  NULL-safe; the arena is reusable
  * (empty) afterwards. */
 void adb_arena_free(adb_arena *arena);

@@ -39,8 +39,8 @@ adb_err pac_decode_client_info(adb_rd *rd, adb_arena *arena,
 
 /*
  * One UPN_DNS_INFO string: @len bytes at @off from the buffer start.  Every
- * part must lie within the buffer and, unless it is empty at offset 0 (a
- * NULL relative pointer: *out = NULL), after the header.
+ * part must lie within the buffer and, unless it is empty at offset 0, after
+ * the header.  An empty part is "" (as Samba reads it), never NULL.
  */
 static adb_err upn_string(adb_rd *rd, uint16_t len, uint16_t off,
                           size_t header_len, const char *field,
@@ -52,11 +52,7 @@ static adb_err upn_string(adb_rd *rd, uint16_t len, uint16_t off,
     if (len % 2 != 0)
         return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
                            "odd byte length %u for UTF-16", len);
-    if (len == 0 && off == 0) {
-        *out = NULL;
-        return ADB_OK;
-    }
-    if (off < header_len)
+    if (off < header_len && !(len == 0 && off == 0))
         return adb_rd_fail(rd, ADB_ERR_MALFORMED, field,
                            "offset %u points into the %zu-byte header", off,
                            header_len);

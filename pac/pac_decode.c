@@ -169,7 +169,7 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
     n += li->extra_sid_count;
     if (li->has_resource_domain_sid)
         n += li->resource_group_count;
-    e = adb_arena_array(&info->arena, n, sizeof(*e));
+    e = adb_arena_array_uninit(&info->arena, n, sizeof(*e));
     if (e == NULL)
         return ADB_ERR_NOMEM;
     put_rid(&e[k++], dom, li->user_rid, 0, PAC_SID_USER, 0);
@@ -202,7 +202,7 @@ static adb_err expand_device_sids(pac_info *info, const pac_device_info *d)
 
     for (i = 0; i < d->domain_group_count; i++)
         n += d->domain_groups[i].group_count;
-    e = adb_arena_array(&info->arena, n, sizeof(*e));
+    e = adb_arena_array_uninit(&info->arena, n, sizeof(*e));
     if (e == NULL)
         return ADB_ERR_NOMEM;
     put_rid(&e[k++], &d->account_domain_sid, d->user_rid, 0, PAC_SID_USER, 0);
@@ -248,16 +248,99 @@ static adb_err container_fail(adb_diag *diag, adb_err status,
     return diag->status;
 }
 
+/* One buffer of the table: its type and where its bytes are. */
+typedef struct raw_buffer {
+    uint32_t type;
+    const uint8_t *data;
+    size_t len;
+} raw_buffer;
+
+/* Refuse a table that names a type twice (which would count is a guess). */
+static adb_err check_duplicates(const raw_buffer *bufs, size_t n,
+                                adb_diag *diag)
+{
+    size_t i, j;
+
+    for (i = 0; i < n; i++)
+        for (j = 0; j < i; j++)
+            if (bufs[j].type == bufs[i].type)
+                return container_fail(diag, ADB_ERR_DUPLICATE, "buffer table",
+                                      "buffer type %lu appears twice "
+                                      "(entry %zu)",
+                                      (unsigned long)bufs[i].type, i);
+    return ADB_OK;
+}
+
+/* Decode the buffers of a checked table into a new pac_info. */
+static adb_err decode_table(const raw_buffer *bufs, size_t n,
+                            pac_info **info_out, adb_diag *diag)
+{
+    pac_info *info = NULL;
+    pac_buffer_desc *descs;
+    size_t i, total = 0;
+    adb_err ret = ADB_OK;
+
+    for (i = 0; i < n; i++)
+        total += bufs[i].len;
+    info = calloc(1, sizeof(*info));
+    if (info == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    /* Decoded buffers take at most ~1.5x their wire size (strings); the
+     * expanded SID list, sized exactly once LOGON_INFO is decoded, gets a
+     * chunk of its own. */
+    adb_arena_init(&info->arena, 512 + n * sizeof(*descs) + total * 2);
+    descs = adb_arena_array(&info->arena, n, sizeof(*descs));
+    if (descs == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        adb_rd rd;
+
+        descs[i].type = bufs[i].type;
+        descs[i].size = (uint32_t)bufs[i].len;
+        descs[i].known = type_known(bufs[i].type);
+        if (!descs[i].known)
+            continue;
+        diag->context = pac_buffer_type_name(bufs[i].type);
+        adb_rd_init(&rd, bufs[i].data, bufs[i].len, 0, diag);
+        ret = decode_buffer(info, bufs[i].type, &rd);
+        if (ret)
+            goto cleanup;
+    }
+    info->buffers = descs;
+    info->buffer_count = n;
+    if (info->logon_info != NULL) {
+        ret = expand_user_sids(info, info->logon_info);
+        if (ret)
+            goto cleanup;
+    }
+    if (info->device_info != NULL) {
+        ret = expand_device_sids(info, info->device_info);
+        if (ret)
+            goto cleanup;
+    }
+    *info_out = info;
+    info = NULL;
+
+cleanup:
+    if (ret == ADB_ERR_NOMEM && diag->status == ADB_OK)
+        container_fail(diag, ADB_ERR_NOMEM, "PAC", "allocation failed");
+    pac_info_free(info);
+    return ret;
+}
+
 adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
                    adb_diag *diag_in)
 {
     adb_diag local = ADB_DIAG_INIT;
     adb_diag *diag = diag_in != NULL ? diag_in : &local;
-    pac_info *info = NULL;
-    pac_buffer_desc *descs = NULL;
-    krb5_data *bufs = NULL;
+    raw_buffer bufs[PAC_MAX_BUFFERS];
+    krb5_data copies[PAC_MAX_BUFFERS];
     krb5_ui_4 *types = NULL;
-    size_t ntypes = 0, i, j, total = 0, logon_size = 0;
+    size_t ntypes = 0, nfetched = 0, i;
     krb5_error_code kret;
     adb_err ret = ADB_OK;
 
@@ -279,102 +362,43 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
                              PAC_MAX_BUFFERS);
         goto cleanup;
     }
-    bufs = calloc(ntypes ? ntypes : 1, sizeof(*bufs));
-    if (bufs == NULL) {
-        ret = ADB_ERR_NOMEM;
+    for (i = 0; i < ntypes; i++)
+        bufs[i].type = types[i];
+    /* Before fetching: MIT's get_buffer refuses duplicated types. */
+    ret = check_duplicates(bufs, ntypes, diag);
+    if (ret)
         goto cleanup;
-    }
-    /* Fetch every buffer first: duplicates and sizes are known before any
-     * decoding, and the arena can be sized once. */
-    for (i = 0; i < ntypes; i++) {
-        for (j = 0; j < i; j++) {
-            if (types[j] == types[i]) {
-                ret = container_fail(diag, ADB_ERR_DUPLICATE, "buffer table",
-                                     "buffer type %lu appears twice "
-                                     "(entry %zu)", (unsigned long)types[i],
-                                     i);
-                goto cleanup;
-            }
-        }
-    }
-    for (i = 0; i < ntypes; i++) {
-        kret = krb5_pac_get_buffer(ctx, pac, types[i], &bufs[i]);
+    for (nfetched = 0; nfetched < ntypes; nfetched++) {
+        kret = krb5_pac_get_buffer(ctx, pac, types[nfetched],
+                                   &copies[nfetched]);
         if (kret) {
             ret = container_fail(diag, ADB_ERR_KRB5, "buffer table",
                                  "cannot read buffer type %lu (krb5 error "
-                                 "%ld)", (unsigned long)types[i],
+                                 "%ld)", (unsigned long)types[nfetched],
                                  (long)kret);
             goto cleanup;
         }
-        total += bufs[i].length;
-        if (types[i] == PAC_TYPE_LOGON_INFO)
-            logon_size = bufs[i].length;
+        bufs[nfetched].data = (const uint8_t *)copies[nfetched].data;
+        bufs[nfetched].len = copies[nfetched].length;
     }
-
-    info = calloc(1, sizeof(*info));
-    if (info == NULL) {
-        ret = ADB_ERR_NOMEM;
-        goto cleanup;
-    }
-    /* Strings grow at most 1.5x; every 8 bytes of LOGON_INFO yield at most
-     * one expanded SID. */
-    adb_arena_init(&info->arena, 1024 + ntypes * sizeof(*descs) + total * 2 +
-                   (logon_size / 8 + 2) * sizeof(pac_sid_entry));
-    descs = adb_arena_array(&info->arena, ntypes, sizeof(*descs));
-    if (descs == NULL) {
-        ret = ADB_ERR_NOMEM;
-        goto cleanup;
-    }
-    for (i = 0; i < ntypes; i++) {
-        adb_rd rd;
-
-        descs[i].type = types[i];
-        descs[i].size = (uint32_t)bufs[i].length;
-        descs[i].known = type_known(types[i]);
-        if (!descs[i].known)
-            continue;
-        diag->context = pac_buffer_type_name(types[i]);
-        adb_rd_init(&rd, bufs[i].data, bufs[i].length, 0, diag);
-        ret = decode_buffer(info, types[i], &rd);
-        if (ret)
-            goto cleanup;
-    }
-    info->buffers = descs;
-    info->buffer_count = ntypes;
-
-    if (info->logon_info != NULL) {
-        ret = expand_user_sids(info, info->logon_info);
-        if (ret)
-            goto cleanup;
-    }
-    if (info->device_info != NULL) {
-        ret = expand_device_sids(info, info->device_info);
-        if (ret)
-            goto cleanup;
-    }
-    *info_out = info;
-    info = NULL;
+    ret = decode_table(bufs, ntypes, info_out, diag);
 
 cleanup:
-    if (ret == ADB_ERR_NOMEM && diag->status == ADB_OK)
-        container_fail(diag, ADB_ERR_NOMEM, "PAC", "allocation failed");
-    if (bufs != NULL) {
-        for (i = 0; i < ntypes; i++)
-            krb5_free_data_contents(ctx, &bufs[i]);
-        free(bufs);
-    }
+    for (i = 0; i < nfetched; i++)
+        krb5_free_data_contents(ctx, &copies[i]);
     free(types);
-    pac_info_free(info);
     return ret;
 }
 
 /*
- * MS-PAC 2.3: each buffer starts on an 8-byte boundary and is padded to the
- * next one.  MIT checks offsets and sizes but not that the padding of a
- * buffer fits in the blob; Samba's decoder does, so we do too (a PAC that
- * two decoders read differently is refused).  Runs after krb5_pac_parse.
+ * read_table - the buffer table of a raw PAC that krb5_pac_parse() has
+ * already accepted, read again through the bounded reader to locate the
+ * buffers in place (no copies).  Also enforces what MIT does not check but
+ * Samba's decoder does: each buffer's padding to 8 bytes (MS-PAC 2.3) lies
+ * within the blob, so that the two decoders never read a PAC differently.
  */
-static adb_err check_padding(const void *data, size_t len, adb_diag *diag)
+static adb_err read_table(const void *data, size_t len, raw_buffer *bufs,
+                          size_t *n_out, adb_diag *diag)
 {
     adb_rd rd;
     uint32_t count = 0, version = 0, type = 0, size = 0, i;
@@ -384,6 +408,10 @@ static adb_err check_padding(const void *data, size_t len, adb_diag *diag)
     adb_rd_init(&rd, data, len, 0, diag);
     adb_rd_u32(&rd, "cBuffers", &count);
     adb_rd_u32(&rd, "Version", &version);
+    if (!adb_rd_failed(&rd) && count > PAC_MAX_BUFFERS)
+        return adb_rd_fail(&rd, ADB_ERR_LIMIT, "cBuffers",
+                           "%u buffers, at most %u allowed", count,
+                           PAC_MAX_BUFFERS);
     for (i = 0; i < count && !adb_rd_failed(&rd); i++) {
         adb_rd_u32(&rd, "ulType", &type);
         adb_rd_u32(&rd, "cbBufferSize", &size);
@@ -397,7 +425,12 @@ static adb_err check_padding(const void *data, size_t len, adb_diag *diag)
                                i, (unsigned long)type, (unsigned long)size,
                                (unsigned long long)off, len);
         }
+        bufs[i].type = type;
+        bufs[i].data = (const uint8_t *)data + off;
+        bufs[i].len = size;
     }
+    if (diag->status == ADB_OK)
+        *n_out = count;
     return diag->status;
 }
 
@@ -406,8 +439,10 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
 {
     adb_diag local = ADB_DIAG_INIT;
     adb_diag *diag = diag_in != NULL ? diag_in : &local;
+    raw_buffer bufs[PAC_MAX_BUFFERS];
     krb5_pac pac = NULL;
     krb5_error_code kret;
+    size_t n = 0;
     adb_err ret;
 
     if (info_out != NULL)
@@ -415,18 +450,21 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
     if (ctx == NULL || info_out == NULL || (data == NULL && len > 0))
         return ADB_ERR_INVALID;
     diag->status = ADB_OK;
+    /* MIT is the authority on the container: header, version, offsets and
+     * sizes.  Only then are the buffers located (in place) and decoded. */
     kret = krb5_pac_parse(ctx, data, len, &pac);
     if (kret) {
-        /* MIT: ERANGE for sizes/offsets out of bounds, EINVAL otherwise. */
         ret = container_fail(diag, ADB_ERR_MALFORMED, "PACTYPE",
                              "%zu bytes are not a valid PAC container%s",
                              len, kret == ERANGE ? " (a size or offset is "
                              "out of range)" : "");
         goto cleanup;
     }
-    ret = check_padding(data, len, diag);
+    ret = read_table(data, len, bufs, &n, diag);
     if (!ret)
-        ret = pac_decode(ctx, pac, info_out, diag);
+        ret = check_duplicates(bufs, n, diag);
+    if (!ret)
+        ret = decode_table(bufs, n, info_out, diag);
 
 cleanup:
     if (pac != NULL)

@@ -200,9 +200,17 @@ adb_err pac_ndr_count_ptr(adb_rd *rd, const char *field, uint32_t count,
     return ADB_OK;
 }
 
+/* Little-endian ULONG from bytes the reader already bounds-checked. */
+static inline uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
 adb_err pac_ndr_groups(adb_rd *rd, const char *field, uint32_t count,
                        adb_arena *arena, const pac_group **out)
 {
+    const uint8_t *p = NULL;
     pac_group *g;
     uint32_t i;
     adb_err ret;
@@ -210,18 +218,21 @@ adb_err pac_ndr_groups(adb_rd *rd, const char *field, uint32_t count,
     ret = pac_ndr_array_hdr(rd, field, count, 8);
     if (ret)
         return ret;
-    g = adb_arena_array(arena, count, sizeof(*g));
+    g = adb_arena_array_uninit(arena, count, sizeof(*g));
     if (g == NULL)
         return adb_rd_fail(rd, ADB_ERR_NOMEM, field, "allocating %u groups",
                            count);
-    for (i = 0; i < count && !ret; i++) {
-        ret = adb_rd_u32(rd, field, &g[i].rid);
-        if (!ret)
-            ret = adb_rd_u32(rd, field, &g[i].attributes);
+    /* One bounds check for the whole array (count * 8 <= remaining was
+     * checked above), then plain loads. */
+    ret = adb_rd_bytes(rd, (size_t)count * 8, field, &p);
+    if (ret)
+        return ret;
+    for (i = 0; i < count; i++) {
+        g[i].rid = le32(p + 8 * (size_t)i);
+        g[i].attributes = le32(p + 8 * (size_t)i + 4);
     }
-    if (!ret)
-        *out = g;
-    return ret;
+    *out = g;
+    return ADB_OK;
 }
 
 adb_err pac_ndr_sid_attrs(adb_rd *rd, const char *field, uint32_t count,

@@ -278,25 +278,53 @@ static void syntax_errors(void **state)
     char path[64], expected[128];
     conf_problems pr;
     conf_config *cfg = NULL;
+    adb_err ret;
     (void)state;
 
     conf_problems_init(&pr);
     write_tmp(path, GLOBAL "    this line has no equals sign\n");
-    assert_int_equal(conf_load(path, &cfg, &pr), ADB_ERR_MALFORMED);
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
     assert_null(cfg);
     assert_int_equal(pr.count, 1);
     snprintf(expected, sizeof(expected),
              "%s: Syntax error in profile relation", path);
     assert_string_equal(pr.messages[0], expected);
-    assert_int_equal(unlink(path), 0);
 
     write_tmp(path, GLOBAL "    }\n");
-    assert_int_equal(conf_check(path, &pr), ADB_ERR_MALFORMED);
+    ret = conf_check(path, &pr);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
     assert_int_equal(pr.count, 1);
     snprintf(expected, sizeof(expected),
              "%s: Extra closing brace in profile", path);
     assert_string_equal(pr.messages[0], expected);
-    assert_int_equal(unlink(path), 0);
+    conf_problems_free(&pr);
+}
+
+/* The shipped sample (samples/adbridge.conf) passes the check. */
+static void sample_file(void **state)
+{
+    conf_problems pr;
+    conf_config *cfg = NULL;
+    const conf_trust *t;
+    size_t i;
+    adb_err ret;
+    (void)state;
+
+    conf_problems_init(&pr);
+    ret = conf_load(ADB_FIXTURE_DIR "/../../samples/adbridge.conf", &cfg,
+                    &pr);
+    for (i = 0; i < pr.count; i++)
+        print_message("  problem: %s\n", pr.messages[i]);
+    assert_int_equal(ret, ADB_OK);
+    t = conf_find_trust(cfg, "AD.EXAMPLE.COM");
+    assert_non_null(t);
+    assert_int_equal(t->map_count, 4);
+    assert_int_equal(t->kdc_count, 2);
+    assert_string_equal(cfg->right_names[3], "operator");
+    conf_free(cfg);
     conf_problems_free(&pr);
 }
 
@@ -397,6 +425,14 @@ static void bad_trust_keys(void **state)
            "        domain_sid = " LOCALSID "\n"
            "    }\n",
            "trust AD.EXAMPLE.COM: domain_sid is the local_domain_sid");
+    EXPECT("[adbridge]\n    local_realm = \"\"\n"
+           "    local_domain_sid = " LOCALSID "\n"
+           "[trusts]\n    AD.EXAMPLE.COM = {\n"
+           "        netbios_name = \"\"\n"
+           "        domain_sid = " DOM "\n"
+           "    }\n",
+           "[adbridge] local_realm is empty",
+           "trust AD.EXAMPLE.COM: netbios_name is empty");
 }
 
 static void bad_map_syntax(void **state)
@@ -603,6 +639,7 @@ int main(void)
         cmocka_unit_test(boolean_spellings),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(syntax_errors),
+        cmocka_unit_test(sample_file),
         cmocka_unit_test(invalid_args),
         cmocka_unit_test(bad_global),
         cmocka_unit_test(too_many_rights),

@@ -394,6 +394,28 @@ static void real_ad_pacs(void **state)
         if (info->upn_dns_info->sam_name != NULL)
             assert_string_equal(info->upn_dns_info->sam_name,
                                 li->effective_name);
+        /* The KDC's path (a krb5_pac from MIT, buffers via get_buffer)
+         * and the raw-blob path (buffers read in place) agree. */
+        {
+            krb5_pac kpac = NULL;
+            pac_info *other = NULL;
+            size_t k;
+
+            assert_int_equal(krb5_pac_parse(kctx, pac.p, pac.len, &kpac), 0);
+            assert_int_equal(pac_decode(kctx, kpac, &other, NULL), ADB_OK);
+            assert_int_equal(other->buffer_count, info->buffer_count);
+            assert_int_equal(other->sid_count, info->sid_count);
+            for (k = 0; k < info->sid_count; k++) {
+                assert_true(adb_sid_equal(&other->sids[k].sid,
+                                          &info->sids[k].sid));
+                assert_int_equal(other->sids[k].attributes,
+                                 info->sids[k].attributes);
+            }
+            assert_string_equal(other->upn_dns_info->upn,
+                                info->upn_dns_info->upn);
+            pac_info_free(other);
+            krb5_pac_free(kctx, kpac);
+        }
         pac_info_free(info);
         mutate(&pac, de->d_name);
         tb_free(&pac);

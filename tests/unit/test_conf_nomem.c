@@ -1,0 +1,320 @@
+/* test_conf_nomem.c - allocation-failure injection for conf_load() and
+ * map_evaluate(): the Nth allocation fails, for every N, and the call must
+ * fail cleanly (ADB_ERR_NOMEM, outputs empty) without leaking.
+ *
+ * malloc/calloc/realloc/free are replaced in this executable by wrappers
+ * over glibc's __libc_* entry points that count live blocks and can fail
+ * one chosen allocation.  Under AddressSanitizer (which owns malloc) the
+ * tests are skipped. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdbool.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <profile.h>
+
+#include "conf.h"
+#include "map.h"
+#include "pac.h"
+#include "pac_build.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ADB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ADB_ASAN 1
+#endif
+#endif
+
+#define DOM "S-1-5-21-3623811015-3361044348-30300820"
+#define LOCALSID "S-1-5-21-1111111111-2222222222-3333333333"
+
+static long fail_at = -1;     /* allocation number to fail; -1 never */
+static long alloc_seq;        /* allocations since arm() */
+static bool did_fail;
+static long live;             /* live blocks (all callers) */
+
+#ifndef ADB_ASAN
+void *__libc_malloc(size_t n);
+void *__libc_calloc(size_t n, size_t m);
+void *__libc_realloc(void *p, size_t n);
+void __libc_free(void *p);
+
+void *malloc(size_t n);
+void *calloc(size_t n, size_t m);
+void *realloc(void *p, size_t n);
+void free(void *p);
+
+static bool inject(void)
+{
+    if (fail_at < 0)
+        return false;
+    if (alloc_seq++ == fail_at) {
+        did_fail = true;
+        return true;
+    }
+    return false;
+}
+
+void *malloc(size_t n)
+{
+    void *p = inject() ? NULL : __libc_malloc(n);
+
+    if (p != NULL)
+        live++;
+    return p;
+}
+
+void *calloc(size_t n, size_t m)
+{
+    void *p = inject() ? NULL : __libc_calloc(n, m);
+
+    if (p != NULL)
+        live++;
+    return p;
+}
+
+void *realloc(void *p, size_t n)
+{
+    void *q;
+
+    if (inject())
+        return NULL;
+    q = __libc_realloc(p, n);
+    if (p == NULL && q != NULL)
+        live++;
+    else if (p != NULL && n == 0 && q == NULL)
+        live--;
+    return q;
+}
+
+void free(void *p)
+{
+    if (p != NULL)
+        live--;
+    __libc_free(p);
+}
+#endif
+
+static void arm(long n)
+{
+    alloc_seq = 0;
+    did_fail = false;
+    fail_at = n;
+}
+
+static void disarm(void)
+{
+    fail_at = -1;
+}
+
+static krb5_context kctx;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return krb5_init_context(&kctx) ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    krb5_free_context(kctx);
+    return 0;
+}
+
+static const char config_text[] =
+    "[adbridge]\n"
+    "    local_realm = LOCAL.EXAMPLE\n"
+    "    local_domain_sid = " LOCALSID "\n"
+    "    rights = operator\n"
+    "    audit_log = /var/log/adbridge/audit.jsonl\n"
+    "[trusts]\n"
+    "    AD.EXAMPLE.COM = {\n"
+    "        netbios_name = ADEX\n"
+    "        domain_sid = " DOM "\n"
+    "        kdc = dc1.ad.example.com\n"
+    "        map = rid:1106 admin\n"
+    "        map = sid:" DOM "-1107 viewer\n"
+    "        map = user:" DOM "-1103 join\n"
+    "        map = user:alice operator\n"
+    "    }\n";
+
+static void write_config(char path[64])
+{
+    const char *dir = getenv("TMPDIR");
+    size_t n = sizeof(config_text) - 1;
+    int fd;
+
+    snprintf(path, 64, "%s/adb_nomem_XXXXXX",
+             dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, config_text, n), (ssize_t)n);
+    assert_int_equal(close(fd), 0);
+}
+
+static void load_nomem(void **state)
+{
+    char path[64];
+    conf_config *cfg = NULL;
+    conf_problems pr;
+    long n, before, counts[ADB_ERR__COUNT] = { 0 }, parse_allocs, lost = 0;
+    const char *files[2];
+    profile_t prof = NULL;
+    adb_err ret;
+    (void)state;
+
+#ifdef ADB_ASAN
+    skip();
+#endif
+    write_config(path);
+    /* Warm up (com_err tables and other one-time allocations). */
+    conf_problems_init(&pr);
+    assert_int_equal(conf_load(path, &cfg, &pr), ADB_OK);
+    conf_free(cfg);
+    conf_problems_free(&pr);
+    /* How many allocations MIT's parser makes for this file (conf_load
+     * makes exactly one before calling it). */
+    files[0] = path;
+    files[1] = NULL;
+    arm(LONG_MAX);
+    assert_int_equal(profile_init(files, &prof), 0);
+    parse_allocs = alloc_seq;
+    disarm();
+    profile_release(prof);
+
+    for (n = 0;; n++) {
+        before = live;
+        conf_problems_init(&pr);
+        cfg = (conf_config *)(uintptr_t)1;
+        arm(n);
+        ret = conf_load(path, &cfg, &pr);
+        disarm();
+        if (!did_fail) {
+            assert_int_equal(ret, ADB_OK);
+            conf_free(cfg);
+            conf_problems_free(&pr);
+            assert_int_equal(live, before);
+            break;
+        }
+        /* MIT's profile library may report an allocation failure inside
+         * it as a syntax error; whatever happens, no config and no leak. */
+        counts[ret < ADB_ERR__COUNT ? ret : 0]++;
+        /* Outside MIT's parser an allocation failure is always NOMEM. */
+        if (n == 0 || n > parse_allocs)
+            assert_int_equal(ret, ADB_ERR_NOMEM);
+        if (ret != ADB_OK) {
+            assert_null(cfg);
+        } else {
+            /* Only a failure inside MIT's profile_init() can go unnoticed:
+             * its parser can drop a line and still succeed. */
+            assert_non_null(cfg);
+            conf_free(cfg);
+            lost++;
+        }
+        conf_problems_free(&pr);
+        if (live != before)
+            print_message("leak after failing allocation %ld (ret %d)\n",
+                          n, (int)ret);
+        assert_int_equal(live, before);
+    }
+    print_message("  conf_load: %ld allocations checked (%ld in MIT's "
+                  "parser): %ld ok (%ld of them inside the parser), %ld "
+                  "nomem, %ld malformed, %ld io\n", n, parse_allocs,
+                  counts[ADB_OK], lost, counts[ADB_ERR_NOMEM],
+                  counts[ADB_ERR_MALFORMED], counts[ADB_ERR_IO]);
+    assert_int_equal(unlink(path), 0);
+}
+
+static void evaluate_nomem(void **state)
+{
+    char path[64];
+    conf_config *cfg = NULL;
+    tb logon = { 0 }, bytes = { 0 };
+    tb_logon_map m;
+    tb_logon li = tb_logon_example();
+    static pac_group groups[400];
+    tb_buf bufs[1];
+    pac_info *pac = NULL;
+    adb_diag d = ADB_DIAG_INIT;
+    map_result r;
+    long n, before;
+    adb_err ret;
+    (void)state;
+
+#ifdef ADB_ASAN
+    skip();
+#endif
+    write_config(path);
+    assert_int_equal(conf_load(path, &cfg, NULL), ADB_OK);
+    assert_int_equal(unlink(path), 0);
+    /* Enough SIDs for the result to need several arena chunks. */
+    for (n = 0; n < 400; n++)
+        groups[n] = (pac_group){ (uint32_t)(1106 + n), 7 };
+    li.groups = groups;
+    li.group_count = 400;
+    tb_logon_info(&logon, &li, &m);
+    bufs[0] = (tb_buf){ PAC_TYPE_LOGON_INFO, &logon };
+    tb_pac(&bytes, bufs, 1);
+    assert_int_equal(pac_decode_blob(kctx, bytes.p, bytes.len, &pac, &d),
+                     ADB_OK);
+
+    for (n = 0;; n++) {
+        before = live;
+        arm(n);
+        ret = map_evaluate(cfg, &cfg->trusts[0], pac, &r);
+        disarm();
+        if (!did_fail) {
+            assert_int_equal(ret, ADB_OK);
+            assert_int_equal(r.rights, CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER |
+                             CONF_RIGHT_JOIN | (1u << 3));
+            map_result_free(&r);
+            assert_int_equal(live, before);
+            break;
+        }
+        assert_int_equal(ret, ADB_ERR_NOMEM);
+        assert_int_equal(r.grant_count, 0);
+        assert_null(r.grants);
+        assert_int_equal(r.rights, 0);
+        map_result_free(&r);
+        assert_int_equal(live, before);
+    }
+    print_message("  map_evaluate: %ld allocations checked\n", n);
+
+    for (n = 0;; n++) {
+        char **list = (char **)(uintptr_t)1;
+
+        arm(n);
+        ret = map_indicators(cfg, 0xf, &list, NULL);
+        disarm();
+        if (!did_fail) {
+            assert_int_equal(ret, ADB_OK);
+            free(list);
+            break;
+        }
+        assert_int_equal(ret, ADB_ERR_NOMEM);
+        assert_null(list);
+    }
+    pac_info_free(pac);
+    tb_free(&logon);
+    tb_free(&bytes);
+    conf_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(load_nomem),
+        cmocka_unit_test(evaluate_nomem),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
