@@ -55,3 +55,6 @@ if [ -n "$alloc" ] && [ -x "$alloc" ]; then
     echo
 fi
 "$bench" "$@" "${inputs[@]}"
+echo
+cmake --build "$build" --target bench_map >/dev/null
+"$build/bench/bench_map" gen-groups1000.pac

@@ -160,7 +160,7 @@ static unsigned popcount32(uint32_t v)
 /* Map the surviving SIDs (@keep, @keep_count entries of pac->sids) and the
  * user name to rights; fill r->grants and r->rights. */
 static adb_err map_rights(const conf_config *config, const conf_trust *trust,
-                          const pac_info *pac, const size_t *keep,
+                          const pac_info *pac, const uint32_t *keep,
                           size_t keep_count, map_result *r)
 {
     const pac_logon_info *li = pac != NULL ? pac->logon_info : NULL;
@@ -172,7 +172,9 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     uint32_t rights = 0, bit;
     adb_err ret = ADB_OK;
 
-    matches = adb_arena_array(&r->arena, keep_count + 1, sizeof(*matches));
+    /* matches[] is written before it is read: no need to zero it. */
+    matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
+                                     sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
     if (matches == NULL || seen == NULL) {
         ret = ADB_ERR_NOMEM;
@@ -263,7 +265,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
 {
     const pac_logon_info *li;
     map_dropped *dropped = NULL;
-    size_t *keep = NULL;
+    uint32_t *keep = NULL;
+    uint8_t *rules = NULL;
     size_t dn = 0, kn = 0, i;
     const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
     adb_sid user_sid;
@@ -311,12 +314,12 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             goto cleanup;
         }
 
-        /* Per-SID filtering. */
-        dropped = adb_arena_array(&result_out->arena, pac->sid_count,
-                                  sizeof(*dropped));
-        keep = adb_arena_array(&result_out->arena, pac->sid_count,
-                               sizeof(*keep));
-        if (dropped == NULL || keep == NULL) {
+        /* Per-SID filtering.  This runs on every cross-realm request, so
+         * it sizes its arrays exactly (a rule byte per SID first), instead
+         * of allocating worst-case lists of ~100-byte entries per SID. */
+        rules = adb_arena_array_uninit(&result_out->arena, pac->sid_count,
+                                       sizeof(*rules));
+        if (rules == NULL) {
             ret = ADB_ERR_NOMEM;
             goto cleanup;
         }
@@ -329,8 +332,25 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             if (rule == MAP_KEEP && e->source != PAC_SID_USER &&
                 (e->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
                 rule = MAP_DROP_DENY_ONLY;
+            rules[i] = (uint8_t)rule;
+            if (rule != MAP_KEEP)
+                dn++;
+        }
+        dropped = adb_arena_array_uninit(&result_out->arena, dn,
+                                         sizeof(*dropped));
+        keep = adb_arena_array_uninit(&result_out->arena,
+                                      pac->sid_count - dn, sizeof(*keep));
+        if (dropped == NULL || keep == NULL) {
+            ret = ADB_ERR_NOMEM;
+            goto cleanup;
+        }
+        dn = 0;
+        for (i = 0; i < pac->sid_count; i++) {
+            const pac_sid_entry *e = &pac->sids[i];
+            map_drop_rule rule = (map_drop_rule)rules[i];
+
             if (rule == MAP_KEEP) {
-                keep[kn++] = i;
+                keep[kn++] = (uint32_t)i;
                 continue;
             }
             dropped[dn++] = (map_dropped){ e->sid, e->source, e->index,

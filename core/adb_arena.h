@@ -4,7 +4,12 @@
  * A decoder allocates everything it returns (strings, arrays) from one arena
  * so that the caller frees the whole result with one call and decoding costs
  * a handful of malloc()s instead of one per field.  Memory is zeroed when
- * handed out.  An arena is not thread-safe.
+ * handed out.  An arena is not thread-safe (use one per thread).
+ *
+ * Freed chunks are kept in a small per-thread cache (at most 4 chunks of at
+ * most 512 KiB) and reused by the next arena of that thread, so steady-state
+ * decoding does not go back to malloc; adb_arena_cache_release() returns
+ * them (e.g. before a leak check or when a thread ends).
  */
 #ifndef ADB_ARENA_H
 #define ADB_ARENA_H
@@ -48,5 +53,8 @@ void *adb_arena_array_uninit(adb_arena *arena, size_t count, size_t elem);
 /* adb_arena_free - release every chunk.  NULL-safe; the arena is reusable
  * (empty) afterwards. */
 void adb_arena_free(adb_arena *arena);
+
+/* adb_arena_cache_release - free this thread's cached chunks. */
+void adb_arena_cache_release(void);
 
 #endif /* ADB_ARENA_H */
