@@ -248,6 +248,12 @@ static adb_err container_fail(adb_diag *diag, adb_err status,
     return diag->status;
 }
 
+/* A krb5 error from the container calls, as our status. */
+static adb_err krb5_status(krb5_error_code code)
+{
+    return code == ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_KRB5;
+}
+
 /* One buffer of the table: its type and where its bytes are. */
 typedef struct raw_buffer {
     uint32_t type;
@@ -352,7 +358,7 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
 
     kret = krb5_pac_get_types(ctx, pac, &ntypes, &types);
     if (kret) {
-        ret = container_fail(diag, ADB_ERR_KRB5, "buffer table",
+        ret = container_fail(diag, krb5_status(kret), "buffer table",
                              "cannot list buffers (krb5 error %ld)", (long)kret);
         goto cleanup;
     }
@@ -372,7 +378,7 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
         kret = krb5_pac_get_buffer(ctx, pac, types[nfetched],
                                    &copies[nfetched]);
         if (kret) {
-            ret = container_fail(diag, ADB_ERR_KRB5, "buffer table",
+            ret = container_fail(diag, krb5_status(kret), "buffer table",
                                  "cannot read buffer type %lu (krb5 error "
                                  "%ld)", (unsigned long)types[nfetched],
                                  (long)kret);
@@ -453,6 +459,11 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
     /* MIT is the authority on the container: header, version, offsets and
      * sizes.  Only then are the buffers located (in place) and decoded. */
     kret = krb5_pac_parse(ctx, data, len, &pac);
+    if (kret == ENOMEM) {
+        ret = container_fail(diag, ADB_ERR_NOMEM, "PACTYPE",
+                             "out of memory parsing the PAC container");
+        goto cleanup;
+    }
     if (kret) {
         ret = container_fail(diag, ADB_ERR_MALFORMED, "PACTYPE",
                              "%zu bytes are not a valid PAC container%s",
