@@ -103,15 +103,16 @@ static adb_err refuse(map_result *r, map_refusal why, const char *fmt, ...)
 }
 
 /* The mapping for @sid in @trust's hash table, or NULL. */
-static const conf_mapping *lookup_sid(const conf_trust *trust,
-                                      const adb_sid *sid)
+static const conf_mapping *lookup_sid_hashed(const conf_trust *trust,
+                                             const adb_sid *sid,
+                                             uint64_t hash)
 {
     size_t mask, s;
 
     if (trust->sid_slot_count == 0)
         return NULL;
     mask = trust->sid_slot_count - 1;
-    for (s = adb_sid_hash(sid) & mask; trust->sid_slots[s] != 0;
+    for (s = hash & mask; trust->sid_slots[s] != 0;
          s = (s + 1) & mask) {
         const conf_mapping *m = &trust->maps[trust->sid_slots[s] - 1];
 
@@ -119,6 +120,12 @@ static const conf_mapping *lookup_sid(const conf_trust *trust,
             return m;
     }
     return NULL;
+}
+
+static const conf_mapping *lookup_sid(const conf_trust *trust,
+                                      const adb_sid *sid)
+{
+    return lookup_sid_hashed(trust, sid, adb_sid_hash(sid));
 }
 
 /* The user-name mapping for @name (ASCII case-insensitive), or NULL. */
@@ -169,10 +176,14 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     uint8_t *seen = NULL;
     map_grant *grants = NULL;
     size_t mn = 0, gn = 0, total = 0, i, k;
+    uint64_t dom_state;
+    unsigned int dom_n;
     uint32_t rights = 0, bit;
     adb_err ret = ADB_OK;
 
     /* matches[] is written before it is read: no need to zero it. */
+    dom_state = adb_sid_hash_state(&trust->domain_sid);
+    dom_n = trust->domain_sid.sub_count + 1u;
     matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
                                      sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
@@ -183,7 +194,15 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
 
     for (i = 0; i < keep_count; i++) {
         const pac_sid_entry *e = &pac->sids[keep[i]];
-        const conf_mapping *m = lookup_sid(trust, &e->sid);
+        const conf_mapping *m;
+        uint32_t rid;
+
+        /* Most SIDs are trust domain + RID: extend the domain's hash. */
+        if (adb_sid_in_domain(&e->sid, &trust->domain_sid, &rid))
+            m = lookup_sid_hashed(trust, &e->sid,
+                                  adb_sid_hash_rid(dom_state, rid, dom_n));
+        else
+            m = lookup_sid(trust, &e->sid);
 
         if (e->source == PAC_SID_USER)
             user = e;
@@ -267,6 +286,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
     map_dropped *dropped = NULL;
     uint32_t *keep = NULL;
     uint8_t *rules = NULL;
+    map_drop_rule dom_rule;
+    bool dom_fast;
     size_t dn = 0, kn = 0, i;
     const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
     adb_sid user_sid;
@@ -323,9 +344,23 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             ret = ADB_ERR_NOMEM;
             goto cleanup;
         }
+        /* A SID directly under the trust's domain gets the domain's own
+         * prefix rules (well-known, builtin, local-domain) and is otherwise
+         * kept: judge the domain once.  Exact when the domain has at least
+         * one sub-authority and the local domain SID is no longer than it
+         * (map_sid_rule compares only prefixes up to those lengths). */
+        dom_fast = trust->domain_sid.sub_count >= 1 &&
+                   config->local_domain_sid.sub_count <=
+                   trust->domain_sid.sub_count;
+        dom_rule = map_sid_rule(config, trust, &trust->domain_sid);
+        if (dom_rule == MAP_DROP_OUTSIDE)
+            dom_rule = MAP_KEEP;
         for (i = 0; i < pac->sid_count; i++) {
             const pac_sid_entry *e = &pac->sids[i];
-            map_drop_rule rule = map_sid_rule(config, trust, &e->sid);
+            map_drop_rule rule =
+                dom_fast && adb_sid_in_domain(&e->sid, &trust->domain_sid,
+                                              NULL) ?
+                dom_rule : map_sid_rule(config, trust, &e->sid);
 
             if (rule == MAP_KEEP && e->source == PAC_SID_RESOURCE_GROUP)
                 rule = MAP_DROP_RESOURCE_GROUP;

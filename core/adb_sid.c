@@ -147,13 +147,6 @@ adb_err adb_sid_parse(const char *text, adb_sid *out)
     return ADB_OK;
 }
 
-bool adb_sid_equal(const adb_sid *a, const adb_sid *b)
-{
-    return a->revision == b->revision && a->sub_count == b->sub_count &&
-           a->authority == b->authority &&
-           memcmp(a->sub, b->sub, sizeof(a->sub[0]) * a->sub_count) == 0;
-}
-
 adb_err adb_sid_compose(const adb_sid *domain, uint32_t rid, adb_sid *out)
 {
     if (domain->sub_count >= ADB_SID_MAX_SUBAUTH)
@@ -163,39 +156,36 @@ adb_err adb_sid_compose(const adb_sid *domain, uint32_t rid, adb_sid *out)
     return ADB_OK;
 }
 
-bool adb_sid_has_prefix(const adb_sid *sid, const adb_sid *prefix)
+uint64_t adb_sid_hash_state(const adb_sid *prefix)
 {
-    return sid->revision == prefix->revision &&
-           sid->authority == prefix->authority &&
-           sid->sub_count >= prefix->sub_count &&
-           memcmp(sid->sub, prefix->sub,
-                  sizeof(sid->sub[0]) * prefix->sub_count) == 0;
-}
+    /* FNV-1a over revision, authority and sub-authorities in order; the
+     * count and a final avalanche come last (adb_sid_hash_rid), so that a
+     * domain's state can be extended by each RID. */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    unsigned int i;
 
-bool adb_sid_in_domain(const adb_sid *sid, const adb_sid *domain,
-                       uint32_t *rid_out)
-{
-    if (sid->sub_count != domain->sub_count + 1 ||
-        !adb_sid_has_prefix(sid, domain))
-        return false;
-    if (rid_out != NULL)
-        *rid_out = sid->sub[sid->sub_count - 1];
-    return true;
+    h = (h ^ prefix->revision) * 0x100000001b3ULL;
+    h = (h ^ prefix->authority) * 0x100000001b3ULL;
+    for (i = 0; i < prefix->sub_count; i++)
+        h = (h ^ prefix->sub[i]) * 0x100000001b3ULL;
+    return h;
 }
 
 uint64_t adb_sid_hash(const adb_sid *sid)
 {
-    /* FNV-1a over the significant fields, then a final avalanche. */
-    uint64_t h = 0xcbf29ce484222325ULL;
-    unsigned int i;
+    adb_sid prefix;
 
-    h = (h ^ sid->revision) * 0x100000001b3ULL;
-    h = (h ^ sid->sub_count) * 0x100000001b3ULL;
-    h = (h ^ sid->authority) * 0x100000001b3ULL;
-    for (i = 0; i < sid->sub_count; i++)
-        h = (h ^ sid->sub[i]) * 0x100000001b3ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return h;
+    if (sid->sub_count == 0) {
+        /* No RID to split off: same mixing, count 0. */
+        uint64_t h = (adb_sid_hash_state(sid) ^ 0) * 0x100000001b3ULL;
+
+        h ^= h >> 33;
+        h *= 0xff51afd7ed558ccdULL;
+        h ^= h >> 33;
+        return h;
+    }
+    prefix = *sid;
+    prefix.sub_count--;
+    return adb_sid_hash_rid(adb_sid_hash_state(&prefix),
+                            sid->sub[sid->sub_count - 1], sid->sub_count);
 }

@@ -57,8 +57,6 @@ char *adb_sid_format(const adb_sid *sid, char buf[ADB_SID_STR_MAX]);
  */
 adb_err adb_sid_parse(const char *text, adb_sid *out);
 
-/* adb_sid_equal - true if @a and @b are the same SID. */
-bool adb_sid_equal(const adb_sid *a, const adb_sid *b);
 
 /*
  * adb_sid_compose - *out = @domain with @rid appended.  ADB_ERR_LIMIT if
@@ -66,21 +64,77 @@ bool adb_sid_equal(const adb_sid *a, const adb_sid *b);
  */
 adb_err adb_sid_compose(const adb_sid *domain, uint32_t rid, adb_sid *out);
 
+
+
+/*
+ * adb_sid_hash - a 64-bit hash of @sid (for hashed lookups).  It is built so
+ * that the hash of "domain + RID" can be had cheaply for many RIDs:
+ * adb_sid_hash(S) == adb_sid_hash_rid(adb_sid_hash_state(D), RID, n) for
+ * S = D + RID with n = D.sub_count + 1.
+ */
+uint64_t adb_sid_hash(const adb_sid *sid);
+
+/* adb_sid_hash_state - the hash state after all of @prefix's fields; feed
+ * it to adb_sid_hash_rid(). */
+uint64_t adb_sid_hash_state(const adb_sid *prefix);
+
+/* adb_sid_hash_rid - adb_sid_hash() of (the prefix of @state) + @rid, a SID
+ * of @sub_count sub-authorities in all. */
+static inline uint64_t adb_sid_hash_rid(uint64_t state, uint32_t rid,
+                                        unsigned int sub_count)
+{
+    uint64_t h = (state ^ rid) * 0x100000001b3ULL;
+
+    h = (h ^ sub_count) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return h;
+}
+
+/*
+ * Comparisons, inline: the rights engine runs them for every SID of every
+ * cross-realm request.
+ */
+
+/* adb_sid_has_prefix - true if @sid starts with all sub-authorities of
+ * @prefix (same revision and authority; @sid may be longer or equal). */
+static inline bool adb_sid_has_prefix(const adb_sid *sid,
+                                      const adb_sid *prefix)
+{
+    unsigned int i;
+
+    if (sid->authority != prefix->authority ||
+        sid->revision != prefix->revision ||
+        sid->sub_count < prefix->sub_count)
+        return false;
+    for (i = 0; i < prefix->sub_count; i++)
+        if (sid->sub[i] != prefix->sub[i])
+            return false;
+    return true;
+}
+
+/* adb_sid_equal - true if @a and @b are the same SID. */
+static inline bool adb_sid_equal(const adb_sid *a, const adb_sid *b)
+{
+    return a->sub_count == b->sub_count && adb_sid_has_prefix(a, b);
+}
+
 /*
  * adb_sid_in_domain - true if @sid is @domain plus exactly one more
  * sub-authority (i.e. an account or group of that domain); if @rid_out is
  * not NULL it receives that RID.
  */
-bool adb_sid_in_domain(const adb_sid *sid, const adb_sid *domain,
-                       uint32_t *rid_out);
-
-/*
- * adb_sid_has_prefix - true if @sid starts with all sub-authorities of
- * @prefix (same revision and authority; @sid may be longer or equal).
- */
-bool adb_sid_has_prefix(const adb_sid *sid, const adb_sid *prefix);
-
-/* adb_sid_hash - a 64-bit hash of @sid (for hashed lookups). */
-uint64_t adb_sid_hash(const adb_sid *sid);
+static inline bool adb_sid_in_domain(const adb_sid *sid,
+                                     const adb_sid *domain,
+                                     uint32_t *rid_out)
+{
+    if (sid->sub_count != domain->sub_count + 1 ||
+        !adb_sid_has_prefix(sid, domain))
+        return false;
+    if (rid_out != NULL)
+        *rid_out = sid->sub[sid->sub_count - 1];
+    return true;
+}
 
 #endif /* ADB_SID_H */

@@ -245,6 +245,10 @@ static void sid_domain_relations(void **state)
     assert_int_equal(adb_sid_compose(&dom, 1105, &composed), ADB_OK);
     assert_true(adb_sid_equal(&composed, &user));
     assert_true(adb_sid_hash(&composed) == adb_sid_hash(&user));
+    /* The incremental form gives the same hash as the whole SID. */
+    assert_true(adb_sid_hash_rid(adb_sid_hash_state(&dom), 1105,
+                                 dom.sub_count + 1u) == adb_sid_hash(&user));
+    assert_true(adb_sid_hash(&dom) != adb_sid_hash(&user));
     assert_false(adb_sid_equal(&user, &other));
     adb_sid_parse("S-1-5-1-2-3-4-5-6-7-8-9-10-11-12-13-14-15", &dom);
     assert_int_equal(adb_sid_compose(&dom, 1, &composed), ADB_ERR_LIMIT);
