@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # demo.sh - README's first command: install dependencies, build adbridge, and
-# run the main job on an embedded default: a throw-away Samba AD DC
-# (AD.EXAMPLE.COM) and MIT realm (LOCAL.EXAMPLE) with a trust between them,
-# inside a private network namespace (loopback only).  alice signs in to AD,
-# asks the MIT realm for a service, and adbridge decodes the PAC that AD put
-# into her cross-realm TGT krbtgt/LOCAL.EXAMPLE@AD.EXAMPLE.COM.
+# run its main job on an embedded default: a throw-away Samba AD DC
+# (AD.EXAMPLE.COM) and an MIT realm (LOCAL.EXAMPLE) whose real krb5kdc loads
+# adbridge, with a trust between them, all inside a private network
+# namespace (loopback only).  AD users sign in to AD and ask the MIT realm for
+# a device's service ticket: alice (AD group "PBX Admins") gets
+# adbridge-admin, bob ("PBX Viewers") adbridge-viewer, carol (no mapped
+# group) is refused.  Along the way it shows the PAC AD sent and why adbridge
+# decided as it did.
 #
 # Run as root on Debian 12.  A second run rebuilds the bed from scratch.
-# DEMO_KEEP=1 leaves the bed running (stop it: tests/testbed/testbed.sh down build/demo).
+# DEMO_KEEP=1 leaves the bed running
+# (stop it: tests/testbed/testbed.sh down build/demo).
 set -euo pipefail
 top=$(cd "$(dirname "$0")" && pwd)
 cd "$top"
@@ -15,24 +19,63 @@ cd "$top"
 
 bash scripts/install-deps.sh
 cmake -S . -B build/main >/dev/null
-cmake --build build/main -j"$(nproc)" --target adbridge >/dev/null
+cmake --build build/main -j"$(nproc)" --target adbridge adbridge_kdb gss_probe >/dev/null
 bed=$top/build/demo
-if [ "${DEMO_KEEP:-}" != 1 ]; then
-  trap 'tests/testbed/testbed.sh down "$bed" >/dev/null 2>&1 || true' EXIT
-fi
-tests/testbed/testbed.sh up "$bed"
+adb=$top/build/main/adbridge
+probe=$top/build/main/tests/gss_probe
+work=$(mktemp -d)
+cleanup() {
+  rm -rf "$work"
+  [ "${DEMO_KEEP:-}" = 1 ] || tests/testbed/testbed.sh down "$bed" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
-adb=build/main/adbridge
-trust=krbtgt/LOCAL.EXAMPLE@AD.EXAMPLE.COM
+echo "== bringing up Samba AD (AD.EXAMPLE.COM) and MIT krb5kdc (LOCAL.EXAMPLE) with adbridge loaded"
+if ! bash tests/e2e/bridge_bed.sh up "$bed" "$top/build/main/bridge/module" >"$work/bed.log" 2>&1; then
+  tail -20 "$work/bed.log" >&2
+  echo "demo: the test bed did not come up" >&2
+  exit 1
+fi
+grep -E "^testbed: .*up: ready" "$work/bed.log" || true
+set -a
+. "$bed/env"
+set +a
+tb() { tests/testbed/testbed.sh exec "$bed" "$@"; }
+
 echo
-echo "== alice's cross-realm TGT, as AD issued it:"
-klist -c "$bed/ccache/alice" | sed -n '1,20p'
+echo "== the KDC's [dbmodules] stanza and adbridge's configuration:"
+sed -n '/^\[dbmodules\]/,/^\[/p' "$bed/kdc.conf" | grep -v '^\[realms' | sed 's/^/   /'
+grep -v '^ *#' "$bed/adbridge.conf" | sed 's/^/   /'
+
+trust=$TRUST_PRINCIPAL
 echo
-echo "== adbridge pac show: decrypt $trust with the trust key, verify AD's"
-echo "== server signature, decode the PAC"
-echo "\$ adbridge pac show --ccache $bed/ccache/alice --keytab $bed/trust.keytab --service $trust"
-"$adb" pac show --ccache "$bed/ccache/alice" --keytab "$bed/trust.keytab" --service "$trust"
+echo "== what AD put into alice's cross-realm TGT ($trust), decrypted with the"
+echo "== trust key and its signature verified: adbridge pac show"
+"$adb" pac show --ccache "$CCACHE_DIR/alice" --keytab "$TRUST_KEYTAB" --service "$trust" |
+  sed -n '/^Ticket/,/^PAC buffers/p;/Groups (/,/Resource groups/p' | sed 's/^/   /'
+
+# Each user: a fresh TGT from AD (password read from the bed's secrets, never
+# shown), then a service ticket from the MIT KDC, opened by a GSSAPI acceptor
+# that prints what the ticket carries.
+for u in alice bob carol; do
+  pw=$(awk -v u="$u" '$1 == u { sub(/^[^ ]+ /, ""); print; exit }' "$USER_PASSWORDS_FILE")
+  printf '%s\n' "$pw" | tb env KRB5CCNAME="FILE:$work/$u.cc" kinit "$u@$AD_REALM" >/dev/null 2>&1
+  pw=
+  echo
+  echo "== $u asks LOCAL.EXAMPLE for $DEVICE_PRINCIPAL"
+  if tb env KRB5CCNAME="FILE:$work/$u.cc" KRB5_KTNAME="FILE:$DEVICE_KEYTAB" \
+       "$probe" "$DEVICE_PRINCIPAL" >"$work/out" 2>"$work/err"; then
+    echo "   service ticket issued; the device sees:"
+    sed 's/^/     /' "$work/out"
+  else
+    echo "   REFUSED by the KDC: $(sed 's/^gss_probe: //' "$work/err" | head -1)"
+  fi
+  echo "   why (adbridge explain):"
+  "$adb" explain --config "$bed/adbridge.conf" --trust "$AD_REALM" \
+      --ccache "$CCACHE_DIR/$u" --keytab "$TRUST_KEYTAB" --service "$trust" 2>&1 |
+    sed 's/^/     /' || true
+done
+
 echo
-echo "== the same for erin (member of 321 AD groups), as JSON, summarised:"
-"$adb" pac show --json --ccache "$bed/ccache/erin" --keytab "$bed/trust.keytab" --service "$trust" |
-  /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)["pac"]; li=d["logon_info"]; print("user %s\\%s: %d groups, %d SIDs in all; UPN %s" % (li["logon_domain"], li["effective_name"], len(li["groups"]), len(d["sids"]), d["upn_dns_info"]["upn"]))'
+echo "== the KDC's log lines from adbridge:"
+grep -h "adbridge: \(ALLOW\|REFUSE\)" "$bed/log/krb5kdc.log" | tail -3 | sed 's/^.*adbridge: /   adbridge: /'

@@ -61,6 +61,15 @@ void cli_list_commands(FILE *out, const cli_command *table, size_t count,
  */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct cli_json;
+
+/*
+ * cli_finish_json - finish @js (cli_json_finish) and turn its status into
+ * an exit status: CLI_EXIT_OK, or CLI_EXIT_FAIL after one line on stderr
+ * (stdout not writable, or a misuse of the emitter).
+ */
+int cli_finish_json(struct cli_json *js);
+
 /*
  * cli_usage_error - print "adbridge: <message>" and then "usage: @usage" on
  * stderr.  Returns CLI_EXIT_USAGE so callers can `return cli_usage_error()`.

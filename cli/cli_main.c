@@ -3,17 +3,23 @@
  * dispatcher every command level uses, and error reporting.
  */
 #include "cli.h"
+#include "cli_json.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_conf.h"
 #include "cli_pac.h"
 
-/* Top-level commands.  Add `map`, `explain`, `config` here. */
+/* Top-level commands. */
 static const cli_command cli_commands[] = {
     { "pac", cli_pac_main, "decode and verify MS-PAC authorization data" },
+    { "config", cli_config_main, "check the configuration file" },
+    { "map", cli_map_main, "list, add and remove a trust's mappings" },
+    { "explain", cli_explain_main,
+      "explain the rights a PAC's user gets through a trust" },
 };
 
 void cli_error(const char *fmt, ...)
@@ -25,6 +31,21 @@ void cli_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+int cli_finish_json(cli_json *js)
+{
+    adb_err err = cli_json_finish(js);
+
+    if (err == ADB_ERR_IO) {
+        cli_error("cannot write to standard output: %s", strerror(errno));
+        return CLI_EXIT_FAIL;
+    }
+    if (err != ADB_OK) {
+        cli_error("internal error while writing JSON: %s", adb_strerror(err));
+        return CLI_EXIT_FAIL;
+    }
+    return CLI_EXIT_OK;
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)
@@ -104,16 +125,25 @@ int cli_dispatch(const cli_command *table, size_t count, const char *path,
 
 int main(int argc, char **argv)
 {
-    int status;
+    int status, shift;
 
+    /* A global `--config FILE` before the command (cli_conf.h). */
+    shift = cli_conf_global_option(argc, argv);
+    if (shift < 0)
+        return CLI_EXIT_USAGE;
+    argc -= shift;
+    argv += shift;
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
                       strcmp(argv[1], "-h") == 0)) {
         cli_list_commands(stdout, cli_commands,
                           sizeof(cli_commands) / sizeof(cli_commands[0]),
                           CLI_PROGRAM);
         printf("\noptions:\n"
-               "  --help     show this help\n"
-               "  --version  show the version (" ADB_VERSION ")\n");
+               "  --config FILE  configuration file (before COMMAND; default"
+               " $ADBRIDGE_CONFIG,\n"
+               "                 then /etc/adbridge.conf)\n"
+               "  --help         show this help\n"
+               "  --version      show the version (" ADB_VERSION ")\n");
         status = CLI_EXIT_OK;
     } else if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         if (argc > 2) {

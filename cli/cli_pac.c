@@ -35,17 +35,6 @@ static const char cli_pac_show_usage[] =
     CLI_PROGRAM " pac show [--json] --ccache CC --keytab KT"
     " [--service PRINC] [--save FILE]";
 
-/* One verified, decoded ticket of `pac show`. */
-typedef struct cli_pac_ticket {
-    char *client;           /* unparsed; krb5_free_unparsed_name */
-    char *server;           /* unparsed; krb5_free_unparsed_name */
-    krb5_enctype enctype;
-    krb5_timestamp authtime;
-    uint8_t *raw;           /* the PAC bytes as in the ticket; free() */
-    size_t raw_len;
-    pac_info *info;         /* pac_info_free */
-} cli_pac_ticket;
-
 /* The krb5 names of the inputs of `pac show`, for messages. */
 typedef struct cli_pac_names {
     const char *ccache;     /* e.g. FILE:/tmp/cc */
@@ -71,8 +60,8 @@ static void cli_krb5_error(krb5_context ctx, krb5_error_code code,
     krb5_free_error_message(ctx, msg);
 }
 
-/* Report a failed pac_decode()/pac_decode_blob(). */
-static void cli_pac_decode_error(adb_err err, const adb_diag *diag)
+/* Report a failed pac_decode()/pac_decode_blob() (cli_pac.h). */
+void cli_pac_decode_error(adb_err err, const adb_diag *diag)
 {
     char text[256];
 
@@ -104,12 +93,8 @@ static int cli_bad_option(const char *usage, int ch, char **argv)
     return cli_usage_error(usage, "unrecognized option '%s'", arg);
 }
 
-/*
- * Read all of @path ("-" = standard input), at most CLI_PAC_MAX_INPUT bytes.
- * On success *data_out (free()) and *len_out (> 0) are set; on failure one
- * error line is printed.  Returns a CLI_EXIT_* status.
- */
-static int cli_read_input(const char *path, uint8_t **data_out,
+/* Read a PAC file (cli_pac.h). */
+int cli_pac_read_file(const char *path, uint8_t **data_out,
                           size_t *len_out)
 {
     bool is_stdin = strcmp(path, "-") == 0;
@@ -181,22 +166,6 @@ cleanup:
     return status;
 }
 
-/* Write one pac_info to stdout as JSON; returns a CLI_EXIT_* status. */
-static int cli_pac_finish_json(cli_json *js)
-{
-    adb_err err = cli_json_finish(js);
-
-    if (err == ADB_ERR_IO) {
-        cli_error("cannot write to standard output: %s", strerror(errno));
-        return CLI_EXIT_FAIL;
-    }
-    if (err != ADB_OK) {
-        cli_error("internal error while writing JSON: %s", adb_strerror(err));
-        return CLI_EXIT_FAIL;
-    }
-    return CLI_EXIT_OK;
-}
-
 static int cli_pac_decode(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -243,7 +212,7 @@ static int cli_pac_decode(int argc, char **argv)
         goto cleanup;
     }
 
-    status = cli_read_input(argv[optind], &data, &len);
+    status = cli_pac_read_file(argv[optind], &data, &len);
     if (status != CLI_EXIT_OK)
         goto cleanup;
     status = CLI_EXIT_FAIL;
@@ -262,7 +231,7 @@ static int cli_pac_decode(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_pac_json(&js, info);
-        status = cli_pac_finish_json(&js);
+        status = cli_finish_json(&js);
     } else {
         cli_print_text_field(stdout, 0, "Input",
                              strcmp(argv[optind], "-") == 0 ? "standard input"
@@ -284,6 +253,8 @@ cleanup:
 
 static void cli_pac_ticket_free(krb5_context ctx, cli_pac_ticket *t)
 {
+    if (t == NULL)
+        return;
     krb5_free_unparsed_name(ctx, t->client);
     krb5_free_unparsed_name(ctx, t->server);
     free(t->raw);
@@ -539,140 +510,43 @@ cleanup:
     return status;
 }
 
-/* Print the tickets of `pac show` to stdout. */
-static int cli_pac_show_print(const cli_pac_ticket *tickets, size_t count,
-                              bool json)
+void cli_pac_tickets_free(krb5_context ctx, cli_pac_ticket *tickets,
+                          size_t count)
 {
-    char etype[64], when[64];
-    cli_json js;
     size_t i;
 
-    if (json) {
-        cli_json_init(&js, stdout);
-        if (count > 1)
-            cli_json_array_begin(&js);
-        for (i = 0; i < count; i++) {
-            cli_json_object_begin(&js);
-            cli_json_key(&js, "client");
-            cli_json_string(&js, tickets[i].client);
-            cli_json_key(&js, "server");
-            cli_json_string(&js, tickets[i].server);
-            cli_json_key(&js, "pac");
-            cli_pac_json(&js, tickets[i].info);
-            cli_json_object_end(&js);
-        }
-        if (count > 1)
-            cli_json_array_end(&js);
-        return cli_pac_finish_json(&js);
-    }
-
-    for (i = 0; i < count; i++) {
-        if (krb5_enctype_to_name(tickets[i].enctype, FALSE, etype,
-                                 sizeof(etype)) != 0)
-            snprintf(etype, sizeof(etype), "%d", (int)tickets[i].enctype);
-        /* krb5_timestamp is unsigned on the wire (good until 2106). */
-        cli_format_unix_time((int64_t)(uint32_t)tickets[i].authtime, when,
-                             sizeof(when));
-        if (i > 0)
-            putchar('\n');
-        printf("Ticket %zu of %zu\n", i + 1, count);
-        cli_print_text_field(stdout, 2, "Client", tickets[i].client);
-        cli_print_text_field(stdout, 2, "Server", tickets[i].server);
-        cli_print_field(stdout, 2, "Enctype", "%s", etype);
-        cli_print_field(stdout, 2, "Auth time", "%s", when);
-        cli_print_field(stdout, 2, "PAC", "%zu bytes, server signature and"
-                        " client info verified", tickets[i].raw_len);
-        putchar('\n');
-        cli_pac_print(stdout, tickets[i].info);
-    }
-    return CLI_EXIT_OK;
+    for (i = 0; tickets != NULL && i < count; i++)
+        cli_pac_ticket_free(ctx, &tickets[i]);
+    free(tickets);
 }
 
-static void cli_pac_show_help(void)
+int cli_pac_load_tickets(krb5_context ctx, const char *cc_arg,
+                         const char *kt_arg, const char *service,
+                         const char *usage, cli_pac_ticket **tickets_out,
+                         size_t *count_out)
 {
-    printf("usage: %s\n\n"
-           "Decrypt the tickets of credential cache CC with keytab KT, verify"
-           " each PAC's\nserver signature and client info, and decode it.\n\n"
-           "  --ccache CC      credential cache (FILE:/path, KEYRING:..., or"
-           " a path)\n"
-           "  --keytab KT      keytab holding the service's keys\n"
-           "  --service PRINC  only the ticket for PRINC (default: every"
-           " ticket whose\n"
-           "                   server has a key in KT)\n"
-           "  --save FILE      write the raw PAC of the one matching ticket"
-           " to FILE (0600)\n"
-           "  --json           print JSON (docs/pac-json.md), an array if"
-           " several tickets\n",
-           cli_pac_show_usage);
-}
-
-static int cli_pac_show(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        { "json", no_argument, NULL, 'j' },
-        { "ccache", required_argument, NULL, 'c' },
-        { "keytab", required_argument, NULL, 'k' },
-        { "service", required_argument, NULL, 's' },
-        { "save", required_argument, NULL, 'S' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL, *save = NULL;
-    krb5_context ctx = NULL;
     krb5_ccache cc = NULL;
     krb5_keytab kt = NULL;
     krb5_principal want = NULL;
     krb5_cc_cursor cursor = NULL;
-    bool cursor_open = false, json = false, match;
+    bool cursor_open = false, match;
     krb5_creds creds;
     char *cc_full = NULL, *want_name = NULL;
     char kt_full[MAX_KEYTAB_NAME_LEN + 1];
     cli_pac_names names;
     cli_pac_ticket *tickets = NULL, *grown;
-    size_t count = 0, i;
+    size_t count = 0;
     krb5_error_code ret;
-    int ch, status = CLI_EXIT_FAIL;
+    int status = CLI_EXIT_FAIL;
 
-    optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'j': json = true; break;
-        case 'c': cc_arg = optarg; break;
-        case 'k': kt_arg = optarg; break;
-        case 's': service = optarg; break;
-        case 'S': save = optarg; break;
-        case 'h':
-            cli_pac_show_help();
-            status = CLI_EXIT_OK;
-            goto cleanup;
-        default:
-            status = cli_bad_option(cli_pac_show_usage, ch, argv);
-            goto cleanup;
-        }
-    }
-    if (optind < argc) {
-        status = cli_usage_error(cli_pac_show_usage, "unexpected argument '%s'",
-                                 argv[optind]);
-        goto cleanup;
-    }
-    if (cc_arg == NULL || kt_arg == NULL) {
-        status = cli_usage_error(cli_pac_show_usage, "%s is required",
-                                 cc_arg == NULL ? "--ccache" : "--keytab");
-        goto cleanup;
-    }
-
-    ret = krb5_init_context(&ctx);
-    if (ret) {
-        cli_krb5_error(NULL, ret, "cannot initialize Kerberos");
-        goto cleanup;
-    }
+    *tickets_out = NULL;
+    *count_out = 0;
     if (service != NULL) {
         ret = krb5_parse_name(ctx, service, &want);
         if (ret) {
             const char *msg = krb5_get_error_message(ctx, ret);
 
-            status = cli_usage_error(cli_pac_show_usage,
+            status = cli_usage_error(usage,
                                      "invalid principal name '%s': %s",
                                      service, msg);
             krb5_free_error_message(ctx, msg);
@@ -754,6 +628,151 @@ static int cli_pac_show(int argc, char **argv)
                       names.ccache, names.keytab);
         goto cleanup;
     }
+    *tickets_out = tickets;
+    *count_out = count;
+    tickets = NULL;
+    count = 0;
+    status = CLI_EXIT_OK;
+
+cleanup:
+    cli_pac_tickets_free(ctx, tickets, count);
+    if (cursor_open)
+        krb5_cc_end_seq_get(ctx, cc, &cursor);
+    if (cc != NULL)
+        krb5_cc_close(ctx, cc);
+    if (kt != NULL)
+        krb5_kt_close(ctx, kt);
+    krb5_free_principal(ctx, want);
+    krb5_free_unparsed_name(ctx, want_name);
+    krb5_free_string(ctx, cc_full);
+    return status;
+}
+
+/* Print the tickets of `pac show` to stdout. */
+static int cli_pac_show_print(const cli_pac_ticket *tickets, size_t count,
+                              bool json)
+{
+    char etype[64], when[64];
+    cli_json js;
+    size_t i;
+
+    if (json) {
+        cli_json_init(&js, stdout);
+        if (count > 1)
+            cli_json_array_begin(&js);
+        for (i = 0; i < count; i++) {
+            cli_json_object_begin(&js);
+            cli_json_key(&js, "client");
+            cli_json_string(&js, tickets[i].client);
+            cli_json_key(&js, "server");
+            cli_json_string(&js, tickets[i].server);
+            cli_json_key(&js, "pac");
+            cli_pac_json(&js, tickets[i].info);
+            cli_json_object_end(&js);
+        }
+        if (count > 1)
+            cli_json_array_end(&js);
+        return cli_finish_json(&js);
+    }
+
+    for (i = 0; i < count; i++) {
+        if (krb5_enctype_to_name(tickets[i].enctype, FALSE, etype,
+                                 sizeof(etype)) != 0)
+            snprintf(etype, sizeof(etype), "%d", (int)tickets[i].enctype);
+        /* krb5_timestamp is unsigned on the wire (good until 2106). */
+        cli_format_unix_time((int64_t)(uint32_t)tickets[i].authtime, when,
+                             sizeof(when));
+        if (i > 0)
+            putchar('\n');
+        printf("Ticket %zu of %zu\n", i + 1, count);
+        cli_print_text_field(stdout, 2, "Client", tickets[i].client);
+        cli_print_text_field(stdout, 2, "Server", tickets[i].server);
+        cli_print_field(stdout, 2, "Enctype", "%s", etype);
+        cli_print_field(stdout, 2, "Auth time", "%s", when);
+        cli_print_field(stdout, 2, "PAC", "%zu bytes, server signature and"
+                        " client info verified", tickets[i].raw_len);
+        putchar('\n');
+        cli_pac_print(stdout, tickets[i].info);
+    }
+    return CLI_EXIT_OK;
+}
+
+static void cli_pac_show_help(void)
+{
+    printf("usage: %s\n\n"
+           "Decrypt the tickets of credential cache CC with keytab KT, verify"
+           " each PAC's\nserver signature and client info, and decode it.\n\n"
+           "  --ccache CC      credential cache (FILE:/path, KEYRING:..., or"
+           " a path)\n"
+           "  --keytab KT      keytab holding the service's keys\n"
+           "  --service PRINC  only the ticket for PRINC (default: every"
+           " ticket whose\n"
+           "                   server has a key in KT)\n"
+           "  --save FILE      write the raw PAC of the one matching ticket"
+           " to FILE (0600)\n"
+           "  --json           print JSON (docs/pac-json.md), an array if"
+           " several tickets\n",
+           cli_pac_show_usage);
+}
+
+static int cli_pac_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "json", no_argument, NULL, 'j' },
+        { "ccache", required_argument, NULL, 'c' },
+        { "keytab", required_argument, NULL, 'k' },
+        { "service", required_argument, NULL, 's' },
+        { "save", required_argument, NULL, 'S' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL, *save = NULL;
+    krb5_context ctx = NULL;
+    bool json = false;
+    cli_pac_ticket *tickets = NULL;
+    size_t count = 0;
+    krb5_error_code ret;
+    int ch, status = CLI_EXIT_FAIL;
+
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'j': json = true; break;
+        case 'c': cc_arg = optarg; break;
+        case 'k': kt_arg = optarg; break;
+        case 's': service = optarg; break;
+        case 'S': save = optarg; break;
+        case 'h':
+            cli_pac_show_help();
+            status = CLI_EXIT_OK;
+            goto cleanup;
+        default:
+            status = cli_bad_option(cli_pac_show_usage, ch, argv);
+            goto cleanup;
+        }
+    }
+    if (optind < argc) {
+        status = cli_usage_error(cli_pac_show_usage, "unexpected argument '%s'",
+                                 argv[optind]);
+        goto cleanup;
+    }
+    if (cc_arg == NULL || kt_arg == NULL) {
+        status = cli_usage_error(cli_pac_show_usage, "%s is required",
+                                 cc_arg == NULL ? "--ccache" : "--keytab");
+        goto cleanup;
+    }
+
+    ret = krb5_init_context(&ctx);
+    if (ret) {
+        cli_krb5_error(NULL, ret, "cannot initialize Kerberos");
+        goto cleanup;
+    }
+    status = cli_pac_load_tickets(ctx, cc_arg, kt_arg, service,
+                                  cli_pac_show_usage, &tickets, &count);
+    if (status != CLI_EXIT_OK)
+        goto cleanup;
+    status = CLI_EXIT_FAIL;
     if (save != NULL && count > 1) {
         cli_error("--save needs one matching ticket, %zu match; choose one"
                   " with --service", count);
@@ -767,18 +786,7 @@ static int cli_pac_show(int argc, char **argv)
     status = cli_pac_show_print(tickets, count, json);
 
 cleanup:
-    for (i = 0; i < count; i++)
-        cli_pac_ticket_free(ctx, &tickets[i]);
-    free(tickets);
-    if (cursor_open)
-        krb5_cc_end_seq_get(ctx, cc, &cursor);
-    if (cc != NULL)
-        krb5_cc_close(ctx, cc);
-    if (kt != NULL)
-        krb5_kt_close(ctx, kt);
-    krb5_free_principal(ctx, want);
-    krb5_free_unparsed_name(ctx, want_name);
-    krb5_free_string(ctx, cc_full);
+    cli_pac_tickets_free(ctx, tickets, count);
     if (ctx != NULL)
         krb5_free_context(ctx);
     return status;

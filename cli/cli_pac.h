@@ -13,8 +13,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <krb5/krb5.h>
+
+#include "adb_err.h"
 #include "cli_json.h"
 #include "pac.h"
+
+/* One verified, decoded ticket (`pac show`, `explain --ccache`). */
+typedef struct cli_pac_ticket {
+    char *client;           /* unparsed; krb5_free_unparsed_name */
+    char *server;           /* unparsed; krb5_free_unparsed_name */
+    krb5_enctype enctype;
+    krb5_timestamp authtime;
+    uint8_t *raw;           /* the PAC bytes as in the ticket; free() */
+    size_t raw_len;
+    pac_info *info;         /* pac_info_free */
+} cli_pac_ticket;
 
 /*
  * cli_pac_main - the `pac` command: dispatches to `decode` and `show`.
@@ -22,6 +36,43 @@
  * are printed here.
  */
 int cli_pac_main(int argc, char **argv);
+
+/*
+ * cli_pac_load_tickets - the tickets of credential cache @cc_arg whose PAC
+ * `pac show` would show: each ticket for @service (a principal name; NULL:
+ * every ticket whose server has a key in keytab @kt_arg) is decrypted with
+ * the keytab, its PAC's server signature and CLIENT_INFO verified by MIT
+ * (krb5_pac_verify) and then decoded.
+ *
+ * @ctx: a krb5 context, borrowed.  @usage: the caller's usage line, printed
+ *        when @service is not a valid principal name.
+ * @tickets_out, @count_out: NULL/0 on entry; on CLI_EXIT_OK an array of at
+ *        least one ticket, free it with cli_pac_tickets_free() (same @ctx).
+ *
+ * Returns CLI_EXIT_OK, CLI_EXIT_USAGE (bad @service) or CLI_EXIT_FAIL (no
+ * matching ticket, or any failure); one error line is printed on stderr.
+ */
+int cli_pac_load_tickets(krb5_context ctx, const char *cc_arg,
+                         const char *kt_arg, const char *service,
+                         const char *usage, cli_pac_ticket **tickets_out,
+                         size_t *count_out);
+
+/* cli_pac_tickets_free - free @count tickets of @tickets and the array.
+ * NULL-safe. */
+void cli_pac_tickets_free(krb5_context ctx, cli_pac_ticket *tickets,
+                          size_t count);
+
+/*
+ * cli_pac_read_file - read all of @path ("-" = standard input), at most
+ * 1 MiB (the limit for a PAC).  On CLI_EXIT_OK *data_out (free()) and
+ * *len_out (> 0) are set; on failure they are NULL/0 and one error line is
+ * printed.  Returns a CLI_EXIT_* status.
+ */
+int cli_pac_read_file(const char *path, uint8_t **data_out, size_t *len_out);
+
+/* cli_pac_decode_error - print the one error line for a failed
+ * pac_decode()/pac_decode_blob() with its @diag. */
+void cli_pac_decode_error(adb_err err, const adb_diag *diag);
 
 /* --- printers (cli_pac_print.c) ---------------------------------------- */
 

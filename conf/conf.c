@@ -2,9 +2,14 @@
  * conf.c - loading and checking the adbridge configuration (MIT profile
  * syntax, read with MIT's profile library), and the right names.
  */
+#define _GNU_SOURCE   /* memfd_create */
 #include "conf.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/mman.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -533,10 +538,31 @@ static int parse_rid(const char *s, uint32_t *out)
     return 0;
 }
 
-/* Parse map line @line (1-based) @text of @trust into @m; false (with a
- * problem reported) if it is unusable. */
-static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
-                      const char *text, size_t line, conf_mapping *m)
+/* Write "@fmt ..." into @err/@errlen (either may be 0/NULL). */
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (err == NULL || errlen == 0)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * The map value parser shared by the loader and conf_parse_map_value():
+ * @text of @trust into *@m (strings copied into @arena).  @have_domain_sid
+ * says whether @trust->domain_sid is usable.  On ADB_ERR_MALFORMED @err
+ * holds the detail (no "trust ..., map #N" prefix).
+ */
+static adb_err parse_map_value(const conf_config *cfg, const conf_trust *trust,
+                               bool have_domain_sid, const char *text,
+                               adb_arena *arena, conf_mapping *m,
+                               char *err, size_t errlen)
 {
     char ident[256];
     const char *rest, *value;
@@ -545,26 +571,24 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
     uint32_t rid;
     map_drop_rule rule;
     char sbuf[ADB_SID_STR_MAX];
-    bool ok = false;
+    adb_err ret = ADB_ERR_MALFORMED;
 
     memset(m, 0, sizeof(*m));
-    m->text = arena_strdup(&ld->cfg->arena, text);
-    m->line = line;
+    set_err(err, errlen, "%s", "");
+    m->text = arena_strdup(arena, text);
     if (m->text == NULL) {
-        ld->nomem = true;
+        ret = ADB_ERR_NOMEM;
         goto done;
     }
     rest = text + ilen;
     while (is_blank(*rest))
         rest++;
     if (ilen == 0 || *rest == '\0') {
-        problem(ld, "trust %s, map #%zu \"%s\": expected IDENTITY RIGHTS",
-                trust->realm, line, text);
+        set_err(err, errlen, "expected IDENTITY RIGHTS");
         goto done;
     }
     if (ilen >= sizeof(ident)) {
-        problem(ld, "trust %s, map #%zu \"%s\": identity is too long",
-                trust->realm, line, text);
+        set_err(err, errlen, "identity is too long");
         goto done;
     }
     memcpy(ident, text, ilen);
@@ -574,26 +598,22 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
         m->kind = CONF_MAP_SID;
         value = ident + 4;
         if (adb_sid_parse(value, &m->sid) != ADB_OK) {
-            problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
-                    "SID", trust->realm, line, text, value);
+            set_err(err, errlen, "\"%s\" is not a valid SID", value);
             goto done;
         }
     } else if (strncmp(ident, "rid:", 4) == 0) {
         m->kind = CONF_MAP_RID;
         value = ident + 4;
         if (parse_rid(value, &rid) != 0) {
-            problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a valid "
-                    "RID", trust->realm, line, text, value);
+            set_err(err, errlen, "\"%s\" is not a valid RID", value);
             goto done;
         }
         if (!have_domain_sid) {
-            problem(ld, "trust %s, map #%zu \"%s\": rid: needs the trust's "
-                    "domain_sid", trust->realm, line, text);
+            set_err(err, errlen, "rid: needs the trust's domain_sid");
             goto done;
         }
         if (adb_sid_compose(&trust->domain_sid, rid, &m->sid) != ADB_OK) {
-            problem(ld, "trust %s, map #%zu \"%s\": the domain_sid has no "
-                    "room for a RID", trust->realm, line, text);
+            set_err(err, errlen, "the domain_sid has no room for a RID");
             goto done;
         }
     } else if (strncmp(ident, "user:", 5) == 0) {
@@ -601,53 +621,90 @@ static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
         if (strncasecmp(value, "S-", 2) == 0) {
             m->kind = CONF_MAP_USER_SID;
             if (adb_sid_parse(value, &m->sid) != ADB_OK) {
-                problem(ld, "trust %s, map #%zu \"%s\": \"%s\" is not a "
-                        "valid SID", trust->realm, line, text, value);
+                set_err(err, errlen, "\"%s\" is not a valid SID", value);
                 goto done;
             }
         } else if (*value == '\0') {
-            problem(ld, "trust %s, map #%zu \"%s\": empty user name",
-                    trust->realm, line, text);
+            set_err(err, errlen, "empty user name");
             goto done;
         } else {
             m->kind = CONF_MAP_USER_NAME;
-            m->name = arena_strdup(&ld->cfg->arena, value);
+            m->name = arena_strdup(arena, value);
             if (m->name == NULL) {
-                ld->nomem = true;
+                ret = ADB_ERR_NOMEM;
                 goto done;
             }
         }
     } else {
-        problem(ld, "trust %s, map #%zu \"%s\": unknown identity \"%s\" "
-                "(expected sid:, rid: or user:)", trust->realm, line, text,
-                ident);
+        set_err(err, errlen, "unknown identity \"%s\" (expected sid:, rid: "
+                "or user:)", ident);
         goto done;
     }
 
-    if (parse_rights_list(ld->cfg, rest, &m->rights, &d) != ADB_OK) {
-        problem(ld, "trust %s, map #%zu \"%s\": %s", trust->realm, line,
-                text, d.detail);
+    if (parse_rights_list(cfg, rest, &m->rights, &d) != ADB_OK) {
+        set_err(err, errlen, "%s", d.detail);
         goto done;
     }
     if (m->rights == 0) {
-        problem(ld, "trust %s, map #%zu \"%s\": no right named",
-                trust->realm, line, text);
+        set_err(err, errlen, "no right named");
         goto done;
     }
     if (m->kind != CONF_MAP_USER_NAME && have_domain_sid) {
-        rule = map_sid_rule(ld->cfg, trust, &m->sid);
+        rule = map_sid_rule(cfg, trust, &m->sid);
         if (rule != MAP_KEEP) {
-            problem(ld, "trust %s, map #%zu \"%s\": %s is always dropped by "
-                    "quarantine filtering (rule %s)", trust->realm, line,
-                    text, adb_sid_format(&m->sid, sbuf),
+            set_err(err, errlen, "%s is always dropped by quarantine "
+                    "filtering (rule %s)", adb_sid_format(&m->sid, sbuf),
                     map_drop_rule_name(rule));
             goto done;
         }
     }
-    ok = true;
+    ret = ADB_OK;
 
 done:
-    return ok;
+    return ret;
+}
+
+adb_err conf_parse_map_value(const conf_config *config,
+                             const conf_trust *trust, const char *text,
+                             adb_arena *arena, conf_mapping *mapping_out,
+                             char *err, size_t errlen)
+{
+    conf_mapping m;
+    adb_err ret;
+
+    if (mapping_out != NULL)
+        memset(mapping_out, 0, sizeof(*mapping_out));
+    set_err(err, errlen, "%s", "");
+    if (config == NULL || trust == NULL || text == NULL || arena == NULL ||
+        mapping_out == NULL)
+        return ADB_ERR_INVALID;
+    ret = parse_map_value(config, trust, true, text, arena, &m, err, errlen);
+    if (ret == ADB_OK)
+        *mapping_out = m;
+    return ret;
+}
+
+/* Parse map line @line (1-based) @text of @trust into @m; false (with a
+ * problem reported) if it is unusable. */
+static bool parse_map(loader *ld, conf_trust *trust, bool have_domain_sid,
+                      const char *text, size_t line, conf_mapping *m)
+{
+    char detail[512];
+    adb_err ret;
+
+    ret = parse_map_value(ld->cfg, trust, have_domain_sid, text,
+                          &ld->cfg->arena, m, detail, sizeof(detail));
+    m->line = line;
+    if (ret == ADB_ERR_NOMEM) {
+        ld->nomem = true;
+        return false;
+    }
+    if (ret != ADB_OK) {
+        problem(ld, "trust %s, map #%zu \"%s\": %s", trust->realm, line,
+                text, detail);
+        return false;
+    }
+    return true;
 }
 
 static void report_same_identity(loader *ld, const conf_trust *trust,
@@ -869,6 +926,127 @@ cleanup:
 }
 
 /* ------------------------------------------------------------------ */
+/* The file snapshot                                                    */
+
+#define CONF_MAX_FILE_BYTES ((size_t)1024 * 1024)
+
+/* True if @line starts with the profile directive @word and a blank. */
+static bool is_directive(const char *line, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+
+    return len > n && strncmp(line, word, n) == 0 &&
+           (line[n] == ' ' || line[n] == '\t');
+}
+
+/*
+ * snapshot - read @path once (a regular file of at most 1 MiB), refuse what
+ * MIT's profile parser would act on beyond parsing -- `include FILE` and
+ * `includedir DIR` (read other files) and `module PATH` (load a shared
+ * library) at the start of a line, and NUL bytes -- and copy the bytes into
+ * an anonymous memory file whose /proc/self/fd path is handed to
+ * profile_init(): what is checked is exactly what is parsed, however the
+ * file changes meanwhile.  On success *fd_out is the memory file (close it);
+ * problems are reported through @ld.
+ */
+static adb_err snapshot(loader *ld, const char *path, int *fd_out)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t len = 0, cap, line_start = 0, line_no = 1, i;
+    ssize_t n = 0;
+    int fd = -1, mfd = -1;
+    bool bad = false;
+    adb_err ret = ADB_OK;
+
+    *fd_out = -1;
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        problem(ld, "%s: cannot open: %s", path, strerror(errno));
+        ret = ADB_ERR_IO;
+        goto cleanup;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        problem(ld, "%s: not a regular file", path);
+        ret = ADB_ERR_IO;
+        goto cleanup;
+    }
+    if ((uint64_t)st.st_size > CONF_MAX_FILE_BYTES) {
+        problem(ld, "%s: larger than %zu bytes", path, CONF_MAX_FILE_BYTES);
+        ret = ADB_ERR_MALFORMED;
+        goto cleanup;
+    }
+    /* One byte more than fstat said, to notice a file that grows. */
+    cap = (size_t)st.st_size + 1;
+    buf = malloc(cap);
+    if (buf == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    while (len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+        len += (size_t)n;
+    if (n < 0) {
+        problem(ld, "%s: cannot read: %s", path, strerror(errno));
+        ret = ADB_ERR_IO;
+        goto cleanup;
+    }
+    if (len == cap) {
+        problem(ld, "%s: changed while being read", path);
+        ret = ADB_ERR_IO;
+        goto cleanup;
+    }
+    for (i = 0; i <= len; i++) {
+        if (i < len && buf[i] == '\0') {
+            problem(ld, "%s: line %zu: NUL byte", path, line_no);
+            bad = true;
+        }
+        if (i < len && buf[i] != '\n')
+            continue;
+        if (is_directive(buf + line_start, i - line_start, "include") ||
+            is_directive(buf + line_start, i - line_start, "includedir") ||
+            is_directive(buf + line_start, i - line_start, "module")) {
+            problem(ld, "%s: line %zu: include, includedir and module "
+                    "directives are not allowed in the adbridge "
+                    "configuration", path, line_no);
+            bad = true;
+        }
+        line_start = i + 1;
+        line_no++;
+    }
+    if (bad) {
+        ret = ADB_ERR_MALFORMED;
+        goto cleanup;
+    }
+    mfd = memfd_create("adbridge.conf", MFD_CLOEXEC);
+    if (mfd < 0) {
+        ret = errno == ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_IO;
+        if (ret == ADB_ERR_IO)
+            problem(ld, "%s: cannot make a private copy: %s", path,
+                    strerror(errno));
+        goto cleanup;
+    }
+    for (i = 0; i < len; i += (size_t)n) {
+        n = write(mfd, buf + i, len - i);
+        if (n <= 0) {
+            problem(ld, "%s: cannot make a private copy: %s", path,
+                    n < 0 ? strerror(errno) : "short write");
+            ret = ADB_ERR_IO;
+            goto cleanup;
+        }
+    }
+    *fd_out = mfd;
+    mfd = -1;
+
+cleanup:
+    if (fd >= 0)
+        close(fd);
+    if (mfd >= 0)
+        close(mfd);
+    free(buf);
+    return ret;
+}
+
+/* ------------------------------------------------------------------ */
 /* Entry points                                                         */
 
 adb_err conf_load(const char *path, conf_config **config_out,
@@ -878,6 +1056,8 @@ adb_err conf_load(const char *path, conf_config **config_out,
     conf_config *cfg = NULL;
     loader ld;
     const char *files[2];
+    char snap_path[64];
+    int snap_fd = -1;
     long pret;
     adb_err ret = ADB_OK;
 
@@ -902,14 +1082,18 @@ adb_err conf_load(const char *path, conf_config **config_out,
     adb_arena_init(&cfg->arena, 4096);
     ld.cfg = cfg;
 
-    files[0] = path;
+    ret = snapshot(&ld, path, &snap_fd);
+    if (ret)
+        goto cleanup;
+    snprintf(snap_path, sizeof(snap_path), "/proc/self/fd/%d", snap_fd);
+    files[0] = snap_path;
     files[1] = NULL;
     pret = profile_init(files, &ld.prof);
     if (pret != 0) {
         if (pret == ENOMEM) {
             ret = ADB_ERR_NOMEM;
         } else if (pret > 0 && pret < 256) {
-            /* An errno value: the file could not be opened. */
+            /* An errno value: the copy could not be opened. */
             problem(&ld, "%s: cannot open: %s", path, strerror((int)pret));
             ret = ADB_ERR_IO;
         } else {
@@ -938,6 +1122,8 @@ cleanup:
         ret = ADB_ERR_NOMEM;
     if (ld.prof != NULL)
         profile_release(ld.prof);
+    if (snap_fd >= 0)
+        close(snap_fd);
     conf_free(cfg);
     conf_problems_free(&local);
     return ret;

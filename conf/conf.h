@@ -189,6 +189,30 @@ uint32_t conf_rights_imply(uint32_t rights);
 adb_err conf_rights_parse(const conf_config *config, const char *text,
                           uint32_t *rights_out, adb_diag *diag);
 
+/*
+ * conf_parse_map_value - parse one map value @text ("IDENTITY RIGHTS", e.g.
+ * "rid:1103 admin,join") of @trust exactly as conf_load() parses the `map`
+ * lines of a file, with the same checks (identity syntax, rights of
+ * @config, a SID that quarantine filtering would always drop).  Checks
+ * against the other mappings of the trust (same identity twice) are not
+ * made: they need the whole file.
+ *
+ * @config, @trust: borrowed; a loaded configuration and one of its trusts.
+ * @arena: receives the copies of @text and of a user name; the result's
+ *        strings live as long as @arena.
+ * @mapping_out: zeroed on entry; on ADB_OK the mapping (->line is 0).
+ * @err, @errlen: may be NULL/0; on ADB_ERR_MALFORMED the reason, e.g.
+ *        `unknown right "admn"` (the loader prefixes it with the trust and
+ *        map line); "" otherwise.
+ *
+ * Returns ADB_OK, ADB_ERR_MALFORMED, ADB_ERR_NOMEM, ADB_ERR_INVALID (a NULL
+ * argument other than @err).
+ */
+adb_err conf_parse_map_value(const conf_config *config,
+                             const conf_trust *trust, const char *text,
+                             adb_arena *arena, conf_mapping *mapping_out,
+                             char *err, size_t errlen);
+
 /* conf_direction_name, conf_filter_mode_name, conf_map_kind_name - the
  * spelling used in the file ("two-way", "quarantine", "rid"...).  Static. */
 const char *conf_direction_name(conf_direction direction);

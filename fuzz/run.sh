@@ -11,10 +11,14 @@ top=$(cd "$here/.." && pwd)
 mkdir -p "$here/artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in fuzz_pac; do
+for t in fuzz_pac fuzz_pac_roundtrip fuzz_conf fuzz_map_arg; do
   corpus="$work/$t"
   mkdir -p "$corpus"
-  cp "$top"/tests/fixtures/*.pac "$corpus"/ 2>/dev/null || true
+  case $t in
+    fuzz_conf) cp "$top"/samples/adbridge.conf "$top"/tests/cli/configs/*.conf "$corpus"/ 2>/dev/null || true ;;
+    fuzz_map_arg) ;;
+    *) cp "$top"/tests/fixtures/*.pac "$corpus"/ 2>/dev/null || true ;;
+  esac
   [ -d "$here/corpus/$t" ] && cp "$here/corpus/$t"/* "$corpus"/ 2>/dev/null || true
   echo "fuzz: $t for ${secs}s from $(ls "$corpus" | wc -l) seeds"
   "$build/fuzz/$t" -max_total_time="$secs" -max_len=65536 -timeout=10 \

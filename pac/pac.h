@@ -291,4 +291,56 @@ const char *pac_sid_source_name(pac_sid_source source);
  */
 bool pac_filetime_to_unix(uint64_t filetime, int64_t *out);
 
+/*
+ * Encoding (the KDC side of the bridge: it decodes AD's PAC, filters the
+ * SIDs and must put the filtered LOGON_INFO into the PAC it issues).
+ */
+
+/*
+ * pac_encode_logon_info - serialize @li as a LOGON_INFO buffer (MS-PAC 2.5):
+ * MS-RPCE 2.2.6 type serialization v1 envelope (01 10 08 00 CC CC CC CC,
+ * ObjectBufferLength = NDR length padded to 8, filler 0) around the NDR
+ * KERB_VALIDATION_INFO, laid out exactly as pac_decode_logon_info() reads
+ * it.  The result is ready for krb5_pac_add_buffer(ctx, pac,
+ * PAC_TYPE_LOGON_INFO, ...).
+ *
+ * Byte-for-byte what Samba's ndr_push writes for the same values: unique
+ * pointer referent ids 0x00020000, 0x00020004, ... in the order they are
+ * written (NULL pointers take none); strings as UTF-16LE without NUL,
+ * MaximumLength = Length except LogonServer and LogonDomainName where it is
+ * Length + 2 (as Samba and Windows DCs write them); zero padding.  So
+ * decode + encode of a Samba-issued LOGON_INFO gives back the same bytes.
+ *
+ * How @li's fields map to the wire:
+ *   - a NULL string is a NULL pointer; "" is a non-NULL empty string;
+ *   - groups / extra_sids / resource_groups: the array pointer is NULL iff
+ *     the C pointer is NULL (a non-NULL pointer with count 0 is written as
+ *     an empty conformant array, as pac_decode_logon_info() returns it);
+ *   - ResourceGroupDomainSid is written iff has_resource_domain_sid;
+ *   - flags, reserved fields and UserSessionKey are copied, never adjusted:
+ *     a caller that drops SIDs fixes user_flags itself if it wants to.
+ *
+ * @li:      borrowed; not modified.  Strings must be valid UTF-8.
+ * @out:     on success a malloc()ed buffer, free() it (it holds
+ *           UserSessionKey: wipe it first if that is not all zero).
+ *           Written only on success.
+ * @len_out: on success the buffer's length (16 + ObjectBufferLength).
+ *           Written only on success.
+ *
+ * Returns ADB_OK; ADB_ERR_INVALID for a NULL argument or a structure the
+ * decoder would refuse (count > 0 with a NULL array, ExtraSids without
+ * PAC_USER_FLAG_EXTRA_SIDS, resource groups without
+ * PAC_USER_FLAG_RESOURCE_GROUPS or without has_resource_domain_sid, a SID
+ * with revision != 1, more than 15 sub-authorities or an authority above
+ * 48 bits); ADB_ERR_MALFORMED for a string that is not strict UTF-8
+ * (overlong forms, surrogates, > U+10FFFF, truncated sequences);
+ * ADB_ERR_LIMIT for a count above PAC_MAX_GROUPS / PAC_MAX_EXTRA_SIDS, a
+ * string above PAC_MAX_STRING_UNITS UTF-16 units (one less for LogonServer
+ * and LogonDomainName), or a domain SID (LogonDomainId, or
+ * ResourceGroupDomainSid with resource groups) of 15 sub-authorities, which
+ * leaves no room for the RIDs; ADB_ERR_NOMEM.
+ */
+adb_err pac_encode_logon_info(const pac_logon_info *li, uint8_t **out,
+                              size_t *len_out);
+
 #endif /* PAC_H */

@@ -20,7 +20,7 @@ import os
 import struct
 import sys
 
-from samba.dcerpc import krb5pac, lsa, netlogon, security
+from samba.dcerpc import krb5pac, lsa, security
 from samba.ndr import ndr_pack, ndr_unpack
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -269,9 +269,14 @@ EDGE = {
                                                   sam="")),
 }
 
-# Container-level variants of the typical PAC.
+def rc4_last():
+    """A layout whose last buffer (a 20-byte RC4 signature) needs padding."""
+    return tgt()[:-1] + [(7, sigbuf(7, -138, MD5))]
+
+
+# Container-level variants (of the typical PAC unless "bufs" says else).
 CONTAINER = {
-    "valid/last-buffer-unpadded": {"pad_last": False},
+    "edge/last-buffer-unpadded": {"pad_last": False, "bufs": rc4_last},
     "edge/trailing-bytes": {"trailing": b"\0" * 8},
     "edge/trailing-garbage": {"trailing": b"\xde\xad\xbe\xef"},
     "edge/version-1": {"version": 1},
@@ -298,7 +303,9 @@ def main(argv):
     for name, make in EDGE.items():
         write("edge/" + name, container(make()))
     for name, kw in CONTAINER.items():
-        write(name, container(tgt(), **kw))
+        kw = dict(kw)
+        bufs = kw.pop("bufs", tgt)()
+        write(name, container(bufs, **kw))
     print("%d PACs in %s" % (len(written), args.out))
     return 0
 

@@ -18,8 +18,8 @@ What is Samba's and what is ours
   ndr_unpack() default (ndr_pull_struct_blob_all), which also rejects bytes
   after the last buffer's padding.
 * Every field value comes from Samba's decoded structures.  Written here from
-  docs/pac-json.md and /work/shared/docs/pac-spec.md (not from adbridge's
-  code): the JSON shape, the FILETIME -> Unix conversion of client_info.time,
+  docs/pac-json.md, /work/shared/docs/pac-spec.md, MS-PAC/MS-DTYP and
+  Samba's conventions (see tests/diff/README.md): the JSON shape, the FILETIME -> Unix conversion of client_info.time,
   the split of PAC_SIGNATURE_DATA (Samba keeps Signature + RODCIdentifier as
   one blob; the signature length is fixed by the checksum type, MS-PAC 2.8)
   and the expanded `sids` list (pac-spec 4.1).

@@ -303,6 +303,72 @@ static void syntax_errors(void **state)
     conf_problems_free(&pr);
 }
 
+/* What MIT's profile parser would act on beyond parsing (reading other
+ * files, loading a shared library) is refused with its line, before the
+ * parser sees it; so are NUL bytes, non-regular files and huge files. */
+static void unsafe_files(void **state)
+{
+    char path[64], expected[3][192];
+    conf_problems pr;
+    conf_config *cfg = NULL;
+    adb_err ret;
+    char *big;
+    size_t i;
+    (void)state;
+
+    conf_problems_init(&pr);
+    write_tmp(path, "module /tmp/evil.so:x\n" GLOBAL
+                    "include /etc/passwd\n"
+                    "includedir\t/etc\n"
+                    "    # include in a comment is harmless\n");
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    assert_null(cfg);
+    assert_int_equal(pr.count, 3);
+    for (i = 0; i < 3; i++)
+        snprintf(expected[i], sizeof(expected[i]), "%s: line %zu: include, "
+                 "includedir and module directives are not allowed in the "
+                 "adbridge configuration", path, i == 0 ? (size_t)1 :
+                 i == 1 ? (size_t)5 : (size_t)6);
+    for (i = 0; i < 3; i++)
+        assert_string_equal(pr.messages[i], expected[i]);
+    assert_int_equal(unlink(path), 0);
+
+    write_tmp(path, GLOBAL);
+    {
+        FILE *f = fopen(path, "a");
+
+        assert_non_null(f);
+        assert_int_equal(fputc('\0', f), 0);
+        assert_int_equal(fputs("\n", f), 1);
+        assert_int_equal(fclose(f), 0);
+    }
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    snprintf(expected[0], sizeof(expected[0]), "%s: line 4: NUL byte", path);
+    assert_int_equal(pr.count, 1);
+    assert_string_equal(pr.messages[0], expected[0]);
+    assert_int_equal(unlink(path), 0);
+
+    ret = conf_load("/", &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_IO);
+    assert_string_equal(pr.messages[0], "/: not a regular file");
+
+    big = malloc(1024 * 1024 + 2);
+    assert_non_null(big);
+    memset(big, '#', 1024 * 1024 + 1);
+    big[1024 * 1024 + 1] = '\0';
+    write_tmp(path, big);
+    free(big);
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    snprintf(expected[0], sizeof(expected[0]),
+             "%s: larger than 1048576 bytes", path);
+    assert_string_equal(pr.messages[0], expected[0]);
+    assert_int_equal(unlink(path), 0);
+    conf_problems_free(&pr);
+}
+
 /* The shipped sample (samples/adbridge.conf) passes the check. */
 static void sample_file(void **state)
 {
@@ -639,6 +705,7 @@ int main(void)
         cmocka_unit_test(boolean_spellings),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(syntax_errors),
+        cmocka_unit_test(unsafe_files),
         cmocka_unit_test(sample_file),
         cmocka_unit_test(invalid_args),
         cmocka_unit_test(bad_global),

@@ -1,0 +1,1037 @@
+/*
+ * kdc_bridge.c - the decision library of the adbridge KDB module (see
+ * kdc_bridge.h).
+ */
+#define _GNU_SOURCE 1 /* vasprintf, strndup */
+#include "kdc_bridge.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ------------------------------------------------------------ strings -- */
+
+/* A growable string; on allocation failure it becomes "failed" and stays so
+ * (sticky, like adb_rd), so callers check once at the end. */
+typedef struct kdc_sb {
+    char *p;
+    size_t len, cap;
+    bool failed;
+} kdc_sb;
+
+static void sb_grow(kdc_sb *sb, size_t more)
+{
+    size_t cap;
+    char *np;
+
+    if (sb->failed)
+        return;
+    if (more < sb->cap - sb->len)
+        return;
+    if (more > SIZE_MAX / 2 - sb->len) {
+        sb->failed = true;
+        return;
+    }
+    cap = sb->cap ? sb->cap : 256;
+    while (cap - sb->len <= more)
+        cap *= 2;
+    np = realloc(sb->p, cap);
+    if (np == NULL) {
+        sb->failed = true;
+        return;
+    }
+    sb->p = np;
+    sb->cap = cap;
+}
+
+static void sb_add(kdc_sb *sb, const char *s)
+{
+    size_t n = strlen(s);
+
+    sb_grow(sb, n);
+    if (sb->failed)
+        return;
+    memcpy(sb->p + sb->len, s, n + 1);
+    sb->len += n;
+}
+
+__attribute__((format(printf, 2, 3)))
+static void sb_printf(kdc_sb *sb, const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= sizeof(buf)) {
+        sb->failed = true;
+        return;
+    }
+    sb_add(sb, buf);
+}
+
+/* A JSON string literal (quotes included) for @s (NULL: null).  Control
+ * characters and non-ASCII bytes are escaped byte-wise as \u00XX, so the
+ * output is ASCII whatever the input. */
+static void sb_json_str(kdc_sb *sb, const char *s)
+{
+    const unsigned char *u;
+    char esc[8];
+
+    if (s == NULL) {
+        sb_add(sb, "null");
+        return;
+    }
+    sb_add(sb, "\"");
+    for (u = (const unsigned char *)s; *u != '\0'; u++) {
+        if (*u == '"' || *u == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)*u;
+            esc[2] = '\0';
+        } else if (*u < 0x20 || *u >= 0x7f) {
+            snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)*u);
+        } else {
+            esc[0] = (char)*u;
+            esc[1] = '\0';
+        }
+        sb_add(sb, esc);
+    }
+    sb_add(sb, "\"");
+}
+
+/* For a log line: @s with blanks and control/non-ASCII bytes replaced by
+ * '?', so a name from a PAC cannot forge a second line or field. */
+static void sb_log_str(kdc_sb *sb, const char *s)
+{
+    const unsigned char *u;
+    char c[2] = { 0, 0 };
+
+    if (s == NULL) {
+        sb_add(sb, "-");
+        return;
+    }
+    for (u = (const unsigned char *)s; *u != '\0'; u++) {
+        c[0] = (*u <= 0x20 || *u >= 0x7f) ? '?' : (char)*u;
+        sb_add(sb, c);
+    }
+}
+
+/* For a log line: "@s" in quotes, blanks kept, quotes and control or
+ * non-ASCII bytes replaced by '?'. */
+static void sb_log_quoted(kdc_sb *sb, const char *s)
+{
+    const unsigned char *u;
+    char c[2] = { 0, 0 };
+
+    sb_add(sb, "\"");
+    for (u = (const unsigned char *)(s != NULL ? s : ""); *u != '\0'; u++) {
+        c[0] = (*u < 0x20 || *u >= 0x7f || *u == '"') ? '?' : (char)*u;
+        sb_add(sb, c);
+    }
+    sb_add(sb, "\"");
+}
+
+static char *sb_finish(kdc_sb *sb)
+{
+    char *p;
+
+    if (sb->p == NULL)
+        sb_add(sb, "");
+    if (sb->failed) {
+        free(sb->p);
+        sb->p = NULL;
+        return NULL;
+    }
+    p = sb->p;
+    sb->p = NULL;
+    return p;
+}
+
+__attribute__((format(printf, 1, 2)))
+static char *str_printf(const char *fmt, ...)
+{
+    va_list ap;
+    char *s = NULL;
+    int n;
+
+    va_start(ap, fmt);
+    n = vasprintf(&s, fmt, ap);
+    va_end(ap);
+    return n < 0 ? NULL : s;
+}
+
+/* --------------------------------------------------------- the config -- */
+
+struct kdc_bridge {
+    char *path;
+    kdc_log_fn *log;
+    void *log_data;
+    conf_config *config;          /* last good one, or NULL */
+    bool have_stat;               /* st_* describe the last attempt */
+    dev_t st_dev;
+    ino_t st_ino;
+    off_t st_size;
+    struct timespec st_mtim;
+    time_t last_check;
+    bool checked;
+};
+
+__attribute__((format(printf, 3, 4)))
+static void blog(const kdc_bridge *b, int prio, const char *fmt, ...)
+{
+    char *line = NULL;
+    va_list ap;
+    int n;
+
+    if (b->log == NULL)
+        return;
+    va_start(ap, fmt);
+    n = vasprintf(&line, fmt, ap);
+    va_end(ap);
+    if (n >= 0) {
+        b->log(b->log_data, prio, line);
+        free(line);
+    }
+}
+
+/* Load the file once; on success replace the config, else log and keep. */
+static void bridge_load(kdc_bridge *b)
+{
+    conf_problems problems;
+    conf_config *config = NULL;
+    adb_err err;
+    size_t i;
+
+    conf_problems_init(&problems);
+    err = conf_load(b->path, &config, &problems);
+    if (err != ADB_OK) {
+        blog(b, KDC_LOG_ERR,
+             "adbridge: configuration %s is invalid (%s, %zu problem(s)); %s",
+             b->path, adb_strerror(err), problems.count,
+             b->config != NULL ? "the previous configuration stays in force"
+                               : "no configuration in force: cross-realm "
+                                 "requests are refused");
+        for (i = 0; i < problems.count; i++)
+            blog(b, KDC_LOG_ERR, "adbridge: %s: %s", b->path,
+                 problems.messages[i]);
+        goto cleanup;
+    }
+    blog(b, KDC_LOG_NOTICE,
+         "adbridge: configuration %s loaded (%zu trust(s), %zu right(s))",
+         b->path, config->trust_count, config->right_count);
+    conf_free(b->config);
+    b->config = config;
+    config = NULL;
+
+cleanup:
+    conf_free(config);
+    conf_problems_free(&problems);
+}
+
+static void bridge_check(kdc_bridge *b)
+{
+    struct stat st;
+
+    if (stat(b->path, &st) != 0) {
+        if (b->have_stat || !b->checked)
+            blog(b, KDC_LOG_ERR, "adbridge: configuration %s: %s; %s",
+                 b->path, strerror(errno),
+                 b->config != NULL ? "the previous configuration stays in "
+                                     "force"
+                                   : "cross-realm requests are refused");
+        b->have_stat = false;
+        return;
+    }
+    if (b->have_stat && st.st_dev == b->st_dev && st.st_ino == b->st_ino &&
+        st.st_size == b->st_size && st.st_mtim.tv_sec == b->st_mtim.tv_sec &&
+        st.st_mtim.tv_nsec == b->st_mtim.tv_nsec)
+        return;
+    b->have_stat = true;
+    b->st_dev = st.st_dev;
+    b->st_ino = st.st_ino;
+    b->st_size = st.st_size;
+    b->st_mtim = st.st_mtim;
+    bridge_load(b);
+}
+
+adb_err kdc_bridge_new(const char *path, kdc_log_fn *log, void *log_data,
+                       kdc_bridge **out)
+{
+    kdc_bridge *b = NULL;
+    adb_err ret = ADB_ERR_NOMEM;
+
+    if (out == NULL)
+        return ADB_ERR_INVALID;
+    *out = NULL;
+    b = calloc(1, sizeof(*b));
+    if (b == NULL)
+        goto cleanup;
+    b->path = strdup(path != NULL ? path : KDC_DEFAULT_CONFIG);
+    if (b->path == NULL)
+        goto cleanup;
+    b->log = log;
+    b->log_data = log_data;
+    *out = b;
+    b = NULL;
+    ret = ADB_OK;
+
+cleanup:
+    kdc_bridge_free(b);
+    return ret;
+}
+
+void kdc_bridge_free(kdc_bridge *b)
+{
+    if (b == NULL)
+        return;
+    conf_free(b->config);
+    free(b->path);
+    free(b);
+}
+
+const conf_config *kdc_bridge_config(kdc_bridge *b, time_t now)
+{
+    if (b == NULL)
+        return NULL;
+    if (!b->checked || now != b->last_check) {
+        bridge_check(b);
+        b->checked = true;
+        b->last_check = now;
+    }
+    return b->config;
+}
+
+const char *kdc_bridge_path(const kdc_bridge *b)
+{
+    return b != NULL ? b->path : NULL;
+}
+
+/* ------------------------------------------------------- the decision -- */
+
+void kdc_decision_init(kdc_decision *d)
+{
+    if (d != NULL)
+        memset(d, 0, sizeof(*d));
+}
+
+void kdc_decision_free(kdc_decision *d)
+{
+    if (d == NULL)
+        return;
+    free(d->reason);
+    free(d->indicators);
+    if (d->logon_info != NULL) {
+        explicit_bzero(d->logon_info, d->logon_info_len); /* session key */
+        free(d->logon_info);
+    }
+    pac_info_free(d->pac);
+    if (d->have_map)
+        map_result_free(&d->map);
+    kdc_decision_init(d);
+}
+
+const char *kdc_refusal_name(kdc_refusal refusal)
+{
+    switch (refusal) {
+    case KDC_REFUSAL_NONE: return "none";
+    case KDC_REFUSAL_NO_CONFIG: return "no-config";
+    case KDC_REFUSAL_UNKNOWN_TRUST: return "unknown-trust";
+    case KDC_REFUSAL_BAD_PAC: return "bad-pac";
+    case KDC_REFUSAL_INCONSISTENT: return "inconsistent-pac";
+    case KDC_REFUSAL_MAP: return "map";
+    case KDC_REFUSAL_REQUIRE: return "require";
+    case KDC_REFUSAL_BAD_ATTRIBUTE: return "bad-attribute";
+    }
+    return "unknown";
+}
+
+/* Record a refusal.  Returns ADB_OK, or ADB_ERR_NOMEM if the reason could
+ * not be formatted (the refusal stands in both cases). */
+__attribute__((format(printf, 3, 4)))
+static adb_err refuse(kdc_decision *d, kdc_refusal why, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    d->refused = true;
+    d->refusal = why;
+    d->rights = 0;
+    free(d->indicators);
+    d->indicators = NULL;
+    d->copy_logon_info = d->copy_upn_dns_info = false;
+    free(d->reason);
+    d->reason = NULL;
+    va_start(ap, fmt);
+    n = vasprintf(&d->reason, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        d->reason = NULL;
+        return ADB_ERR_NOMEM;
+    }
+    return ADB_OK;
+}
+
+uint32_t kdc_indicator_rights(const conf_config *config,
+                              const char *const *list)
+{
+    uint32_t rights = 0;
+    size_t plen, i, r;
+
+    if (config == NULL || list == NULL)
+        return 0;
+    plen = strlen(config->indicator_prefix);
+    for (i = 0; list[i] != NULL; i++) {
+        if (strncmp(list[i], config->indicator_prefix, plen) != 0)
+            continue;
+        for (r = 0; r < config->right_count && r < CONF_MAX_RIGHTS; r++) {
+            if (strcmp(list[i] + plen, config->right_names[r]) == 0)
+                rights |= 1u << r;
+        }
+    }
+    return rights;
+}
+
+bool kdc_indicator_is_ours(const conf_config *config, const char *ind,
+                           size_t len)
+{
+    size_t plen;
+
+    if (config == NULL || ind == NULL)
+        return false;
+    plen = strlen(config->indicator_prefix);
+    return plen > 0 && len >= plen &&
+           memcmp(ind, config->indicator_prefix, plen) == 0;
+}
+
+/* The name part of an unparsed principal "name@REALM" (no escapes handled:
+ * AD account names contain no '@'), copied into @buf. */
+static const char *name_part(const char *princ, char *buf, size_t size)
+{
+    const char *at = strrchr(princ, '@');
+    size_t n = at != NULL ? (size_t)(at - princ) : strlen(princ);
+
+    if (n >= size)
+        n = size - 1;
+    memcpy(buf, princ, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* Sum of the PAC's buffer sizes, from the decoded table. */
+static size_t pac_bytes(const pac_info *pac)
+{
+    size_t total = 0, i;
+
+    for (i = 0; i < pac->buffer_count; i++) {
+        if (pac->buffers[i].size > SIZE_MAX - total)
+            return SIZE_MAX;
+        total += pac->buffers[i].size;
+    }
+    return total;
+}
+
+/* The identity checks between the PAC's buffers and the ticket client.
+ * Returns ADB_OK (consistent or refused: see d) or ADB_ERR_NOMEM. */
+static adb_err check_consistency(const kdc_request *req, const pac_info *pac,
+                                 kdc_decision *d)
+{
+    const pac_logon_info *li = pac->logon_info;
+    const pac_upn_dns_info *upn = pac->upn_dns_info;
+    const char *ci = pac->client_info != NULL ? pac->client_info->name : NULL;
+    char buf[512];
+    adb_sid user;
+
+    if (req->client != NULL && ci != NULL &&
+        strcasecmp(name_part(req->client, buf, sizeof(buf)), ci) != 0 &&
+        strcasecmp(req->client, ci) != 0)
+        return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                      "CLIENT_INFO name does not match the ticket client");
+    if (upn != NULL && upn->sam_name != NULL && ci != NULL &&
+        strcasecmp(upn->sam_name, ci) != 0 &&
+        (upn->upn == NULL || strcasecmp(upn->upn, ci) != 0))
+        return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                      "UPN_DNS_INFO SamName does not match CLIENT_INFO name");
+    if (li != NULL && upn != NULL && upn->sam_name != NULL &&
+        li->effective_name != NULL &&
+        strcasecmp(upn->sam_name, li->effective_name) != 0)
+        return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                      "LOGON_INFO EffectiveName does not match UPN_DNS_INFO "
+                      "SamName");
+    if (li != NULL && upn == NULL && ci != NULL &&
+        li->effective_name != NULL &&
+        strcasecmp(li->effective_name, ci) != 0)
+        return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                      "LOGON_INFO EffectiveName does not match CLIENT_INFO "
+                      "name");
+    if (li != NULL && (upn != NULL && upn->has_sid)) {
+        if (adb_sid_compose(&li->domain_sid, li->user_rid, &user) != ADB_OK ||
+            !adb_sid_equal(&user, &upn->sid))
+            return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                          "UPN_DNS_INFO SID is not the LOGON_INFO user SID");
+    }
+    if (li != NULL && pac->requestor != NULL) {
+        if (adb_sid_compose(&li->domain_sid, li->user_rid, &user) != ADB_OK ||
+            !adb_sid_equal(&user, pac->requestor))
+            return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                          "REQUESTOR SID is not the LOGON_INFO user SID");
+    }
+    return ADB_OK;
+}
+
+/* Rights the service requires (@req->require), into d->required.  Returns
+ * ADB_OK (parsed, or refused for a bad attribute) or ADB_ERR_NOMEM. */
+static adb_err parse_require(const conf_config *config,
+                             const kdc_request *req, kdc_decision *d,
+                             bool *bad_out)
+{
+    adb_diag diag = ADB_DIAG_INIT;
+
+    *bad_out = false;
+    if (req->require == NULL)
+        return ADB_OK;
+    if (conf_rights_parse(config, req->require, &d->required, &diag) !=
+        ADB_OK) {
+        *bad_out = true;
+        return refuse(d, KDC_REFUSAL_BAD_ATTRIBUTE,
+                      "service attribute adbridge_require is invalid: %s",
+                      diag.detail);
+    }
+    return ADB_OK;
+}
+
+static adb_err check_require(kdc_decision *d)
+{
+    if ((d->rights & d->required) == d->required)
+        return ADB_OK;
+    return refuse(d, KDC_REFUSAL_REQUIRE,
+                  "the service requires rights the client lacks");
+}
+
+/* Whether the SID at @index of @source was dropped by the filter. */
+static bool was_dropped(const map_result *map, pac_sid_source source,
+                        uint32_t index)
+{
+    size_t i;
+
+    for (i = 0; i < map->dropped_count; i++) {
+        if (map->dropped[i].source == source && map->dropped[i].index == index)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * LOGON_INFO without the SIDs the trust boundary dropped (GroupIds,
+ * ExtraSids, ResourceGroupIds; a dropped user or primary group SID has
+ * refused the request already), re-encoded with pac_encode_logon_info().
+ * If the filtered structure cannot be encoded, LOGON_INFO is withheld
+ * (never copied with the dropped SIDs).  Returns ADB_OK or ADB_ERR_NOMEM.
+ */
+static adb_err filter_logon_info(kdc_decision *d)
+{
+    const pac_logon_info *li = d->pac->logon_info;
+    pac_logon_info f = *li;
+    pac_group *groups = NULL, *res = NULL;
+    pac_sid_attr *extra = NULL;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    uint32_t i, n;
+    adb_err err = ADB_ERR_NOMEM;
+
+    groups = calloc(li->group_count + 1u, sizeof(*groups));
+    extra = calloc(li->extra_sid_count + 1u, sizeof(*extra));
+    res = calloc(li->resource_group_count + 1u, sizeof(*res));
+    if (groups == NULL || extra == NULL || res == NULL)
+        goto cleanup;
+    for (i = 0, n = 0; i < li->group_count; i++) {
+        if (!was_dropped(&d->map, PAC_SID_GROUP, i))
+            groups[n++] = li->groups[i];
+    }
+    f.group_count = n;
+    f.groups = li->groups != NULL ? groups : NULL;
+    for (i = 0, n = 0; i < li->extra_sid_count; i++) {
+        if (!was_dropped(&d->map, PAC_SID_EXTRA, i))
+            extra[n++] = li->extra_sids[i];
+    }
+    f.extra_sid_count = n;
+    f.extra_sids = n > 0 ? extra : NULL;
+    if (n == 0)
+        f.user_flags &= ~PAC_USER_FLAG_EXTRA_SIDS;
+    for (i = 0, n = 0; i < li->resource_group_count; i++) {
+        if (!was_dropped(&d->map, PAC_SID_RESOURCE_GROUP, i))
+            res[n++] = li->resource_groups[i];
+    }
+    f.resource_group_count = n;
+    f.resource_groups = n > 0 ? res : NULL;
+    if (n == 0) {
+        f.user_flags &= ~PAC_USER_FLAG_RESOURCE_GROUPS;
+        f.has_resource_domain_sid = false;
+    }
+    err = pac_encode_logon_info(&f, &buf, &len);
+    if (err == ADB_OK) {
+        d->logon_info = buf;
+        d->logon_info_len = len;
+        buf = NULL;
+    } else if (err != ADB_ERR_NOMEM) {
+        d->logon_info_withheld = true;
+        err = ADB_OK;
+    }
+
+cleanup:
+    explicit_bzero(f.user_session_key, sizeof(f.user_session_key));
+    free(groups);
+    free(extra);
+    free(res);
+    return err;
+}
+
+static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
+                                  const kdc_request *req, kdc_decision *d)
+{
+    adb_diag diag = ADB_DIAG_INIT;
+    char dbuf[256];
+    adb_err err;
+    size_t size;
+    bool bad = false;
+
+    if (config == NULL)
+        return refuse(d, KDC_REFUSAL_NO_CONFIG,
+                      "no valid adbridge configuration is loaded");
+    d->trust = req->trust_realm != NULL
+                   ? conf_find_trust(config, req->trust_realm) : NULL;
+    if (d->trust == NULL)
+        return refuse(d, KDC_REFUSAL_UNKNOWN_TRUST,
+                      "realm %s is not a configured trust",
+                      req->trust_realm != NULL ? req->trust_realm : "(none)");
+    if (req->old_pac != NULL) {
+        err = pac_decode(ctx, req->old_pac, &d->pac, &diag);
+        if (err == ADB_ERR_NOMEM || err == ADB_ERR_INVALID)
+            return err;
+        if (err != ADB_OK)
+            return refuse(d, KDC_REFUSAL_BAD_PAC, "malformed PAC: %s",
+                          adb_diag_format(&diag, dbuf, sizeof(dbuf)));
+        size = pac_bytes(d->pac);
+        if (size > KDC_MAX_PAC_BYTES)
+            return refuse(d, KDC_REFUSAL_BAD_PAC,
+                          "PAC too large: %zu bytes (limit %u)", size,
+                          KDC_MAX_PAC_BYTES);
+        err = check_consistency(req, d->pac, d);
+        if (err != ADB_OK || d->refused)
+            return err;
+    }
+    err = map_evaluate(config, d->trust, d->pac, &d->map);
+    if (err != ADB_OK)
+        return err;
+    d->have_map = true;
+    if (d->map.refused)
+        return refuse(d, KDC_REFUSAL_MAP, "%s: %s",
+                      map_refusal_name(d->map.refusal),
+                      d->map.reason != NULL ? d->map.reason : "refused");
+    d->rights = d->map.rights;
+    err = parse_require(config, req, d, &bad);
+    if (err != ADB_OK || bad)
+        return err;
+    err = check_require(d);
+    if (err != ADB_OK || d->refused)
+        return err;
+    err = map_indicators(config, d->rights, &d->indicators, NULL);
+    if (err != ADB_OK)
+        return err;
+    if (d->pac != NULL) {
+        d->copy_upn_dns_info = d->pac->upn_dns_info != NULL;
+        if (d->pac->logon_info != NULL) {
+            if (d->map.dropped_count == 0)
+                d->copy_logon_info = true;
+            else
+                return filter_logon_info(d);
+        }
+    }
+    return ADB_OK;
+}
+
+static adb_err decide_as(const conf_config *config, const kdc_request *req,
+                         kdc_decision *d)
+{
+    adb_diag diag = ADB_DIAG_INIT;
+    adb_err err;
+    bool bad = false;
+
+    if (req->client_rights == NULL && req->require == NULL)
+        return ADB_OK;
+    if (config == NULL) {
+        /* No names for rights without a config: grant nothing.  The
+         * built-in rights could be parsed, but the indicator prefix is a
+         * setting, so nothing is issued. */
+        return ADB_OK;
+    }
+    if (req->client_rights != NULL &&
+        conf_rights_parse(config, req->client_rights, &d->rights, &diag) !=
+        ADB_OK)
+        return refuse(d, KDC_REFUSAL_BAD_ATTRIBUTE,
+                      "client attribute adbridge_rights is invalid: %s",
+                      diag.detail);
+    err = parse_require(config, req, d, &bad);
+    if (err != ADB_OK || bad)
+        return err;
+    err = check_require(d);
+    if (err != ADB_OK || d->refused)
+        return err;
+    return map_indicators(config, d->rights, &d->indicators, NULL);
+}
+
+static adb_err decide_local_tgs(const conf_config *config,
+                                const kdc_request *req, kdc_decision *d)
+{
+    adb_err err;
+    bool bad = false;
+
+    d->rights = kdc_indicator_rights(config, req->indicators);
+    if (req->require == NULL || config == NULL)
+        return ADB_OK;
+    err = parse_require(config, req, d, &bad);
+    if (err != ADB_OK || bad)
+        return err;
+    return check_require(d);
+}
+
+adb_err kdc_decide(krb5_context ctx, const conf_config *config,
+                   const kdc_request *req, kdc_decision *d)
+{
+    adb_err err;
+
+    if (ctx == NULL || req == NULL || d == NULL)
+        return ADB_ERR_INVALID;
+    kdc_decision_free(d);
+    d->kind = req->kind;
+    d->config = config;
+    switch (req->kind) {
+    case KDC_KIND_AS:
+        err = decide_as(config, req, d);
+        break;
+    case KDC_KIND_LOCAL_TGS:
+        err = decide_local_tgs(config, req, d);
+        break;
+    case KDC_KIND_CROSS_REALM:
+        err = decide_cross_realm(ctx, config, req, d);
+        break;
+    default:
+        err = ADB_ERR_INVALID;
+        break;
+    }
+    return err;
+}
+
+/* Copy buffer @type of @old_pac into @new_pac (absent: nothing). */
+static krb5_error_code copy_buffer(krb5_context ctx, krb5_pac old_pac,
+                                   krb5_pac new_pac, krb5_ui_4 type)
+{
+    krb5_data data = { 0, 0, NULL };
+    krb5_error_code ret;
+
+    ret = krb5_pac_get_buffer(ctx, old_pac, type, &data);
+    if (ret == ENOENT)
+        return 0;
+    if (ret)
+        return ret;
+    ret = krb5_pac_add_buffer(ctx, new_pac, type, &data);
+    krb5_free_data_contents(ctx, &data);
+    return ret;
+}
+
+/* Buffers the KDC makes itself (kdb.h issue_pac, pac-spec 5.4). */
+static bool kdc_owned(krb5_ui_4 type)
+{
+    return type == PAC_TYPE_SERVER_CHECKSUM ||
+           type == PAC_TYPE_PRIVSVR_CHECKSUM ||
+           type == PAC_TYPE_TICKET_CHECKSUM ||
+           type == PAC_TYPE_CLIENT_INFO ||
+           type == PAC_TYPE_DELEGATION_INFO ||
+           type == PAC_TYPE_FULL_CHECKSUM;
+}
+
+krb5_error_code kdc_copy_buffers(krb5_context ctx, const kdc_decision *d,
+                                 krb5_pac old_pac, krb5_pac new_pac)
+{
+    krb5_ui_4 *types = NULL;
+    size_t n = 0, i;
+    krb5_error_code ret = 0;
+
+    if (d == NULL || old_pac == NULL || new_pac == NULL || d->refused)
+        return 0;
+    if (d->kind == KDC_KIND_CROSS_REALM) {
+        if (d->copy_logon_info) {
+            ret = copy_buffer(ctx, old_pac, new_pac, PAC_TYPE_LOGON_INFO);
+            if (ret)
+                goto cleanup;
+        } else if (d->logon_info != NULL) {
+            krb5_data data;
+
+            data.magic = KV5M_DATA;
+            data.length = (unsigned int)d->logon_info_len;
+            data.data = (char *)d->logon_info;
+            ret = krb5_pac_add_buffer(ctx, new_pac, PAC_TYPE_LOGON_INFO,
+                                      &data);
+            if (ret)
+                goto cleanup;
+        }
+        if (d->copy_upn_dns_info) {
+            ret = copy_buffer(ctx, old_pac, new_pac, PAC_TYPE_UPN_DNS_INFO);
+            if (ret)
+                goto cleanup;
+        }
+    } else if (d->kind == KDC_KIND_LOCAL_TGS) {
+        ret = krb5_pac_get_types(ctx, old_pac, &n, &types);
+        if (ret)
+            goto cleanup;
+        for (i = 0; i < n; i++) {
+            if (kdc_owned(types[i]))
+                continue;
+            ret = copy_buffer(ctx, old_pac, new_pac, types[i]);
+            if (ret)
+                goto cleanup;
+        }
+    }
+
+cleanup:
+    free(types);
+    return ret;
+}
+
+/* ------------------------------------------------------- explanations -- */
+
+static const char *kind_name(kdc_kind kind)
+{
+    switch (kind) {
+    case KDC_KIND_AS: return "as";
+    case KDC_KIND_LOCAL_TGS: return "local-tgs";
+    case KDC_KIND_CROSS_REALM: return "cross-realm";
+    }
+    return "unknown";
+}
+
+/* Rights as "admin,viewer" ("-" for none). */
+static void sb_rights(kdc_sb *sb, const conf_config *config, uint32_t rights,
+                      bool json)
+{
+    const char *name;
+    bool first = true;
+    uint32_t bit;
+    unsigned i;
+
+    if (json)
+        sb_add(sb, "[");
+    for (i = 0; i < CONF_MAX_RIGHTS; i++) {
+        bit = 1u << i;
+        if (!(rights & bit))
+            continue;
+        name = conf_right_name(config, bit);
+        if (!first)
+            sb_add(sb, ",");
+        first = false;
+        if (json)
+            sb_json_str(sb, name != NULL ? name : "?");
+        else
+            sb_log_str(sb, name != NULL ? name : "?");
+    }
+    if (json)
+        sb_add(sb, "]");
+    else if (first)
+        sb_add(sb, "-");
+}
+
+static const char *client_name(const kdc_request *req, const kdc_decision *d,
+                               char *buf, size_t size)
+{
+    if (req->client != NULL)
+        return req->client;
+    if (d->pac != NULL && d->pac->client_info != NULL &&
+        d->pac->client_info->name != NULL) {
+        snprintf(buf, size, "%s@%s", d->pac->client_info->name,
+                 req->trust_realm != NULL ? req->trust_realm : "?");
+        return buf;
+    }
+    return NULL;
+}
+
+char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
+{
+    kdc_sb sb = { NULL, 0, 0, false };
+    char cbuf[600], sid[ADB_SID_STR_MAX];
+    size_t i;
+
+    if (req == NULL || d == NULL)
+        return NULL;
+    sb_add(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
+    sb_add(&sb, kind_name(d->kind));
+    sb_add(&sb, " client ");
+    sb_log_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
+    sb_add(&sb, " service ");
+    sb_log_str(&sb, req->service);
+    if (d->kind == KDC_KIND_CROSS_REALM) {
+        sb_add(&sb, " trust ");
+        sb_log_str(&sb, req->trust_realm);
+    }
+    sb_add(&sb, " rights ");
+    sb_rights(&sb, d->config, d->rights, false);
+    if (d->required) {
+        sb_add(&sb, " required ");
+        sb_rights(&sb, d->config, d->required, false);
+    }
+    if (d->have_map && !d->refused && d->map.grant_count > 0) {
+        bool first = true;
+
+        sb_add(&sb, " grants");
+        for (i = 0; i < d->map.grant_count; i++) {
+            const map_grant *g = &d->map.grants[i];
+
+            if (g->implied)
+                continue;
+            sb_add(&sb, first ? " " : ";");
+            first = false;
+            sb_add(&sb, adb_sid_format(&g->sid, sid));
+            sb_add(&sb, "=");
+            sb_log_quoted(&sb, g->mapping != NULL ? g->mapping->text : "?");
+        }
+    }
+    if (d->have_map && d->map.dropped_count > 0)
+        sb_printf(&sb, " filtered %zu SID(s)", d->map.dropped_count);
+    if (d->logon_info != NULL)
+        sb_add(&sb, " logon-info re-encoded without them");
+    if (d->logon_info_withheld)
+        sb_add(&sb, " logon-info withheld (filtered SIDs; re-encoding "
+                    "failed)");
+    if (d->refused) {
+        sb_add(&sb, " refusal ");
+        sb_add(&sb, kdc_refusal_name(d->refusal));
+        sb_add(&sb, ": ");
+        /* the reason is ours, but may quote PAC contents */
+        if (d->reason != NULL) {
+            const unsigned char *u;
+            char c[2] = { 0, 0 };
+
+            for (u = (const unsigned char *)d->reason; *u != '\0'; u++) {
+                c[0] = (*u < 0x20 || *u >= 0x7f) ? '?' : (char)*u;
+                sb_add(&sb, c);
+            }
+        }
+    }
+    return sb_finish(&sb);
+}
+
+char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
+                     time_t now)
+{
+    kdc_sb sb = { NULL, 0, 0, false };
+    char cbuf[600], sid[ADB_SID_STR_MAX], tbuf[40];
+    struct tm tm;
+    size_t i;
+    bool first;
+
+    if (req == NULL || d == NULL)
+        return NULL;
+    if (gmtime_r(&now, &tm) == NULL ||
+        strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        snprintf(tbuf, sizeof(tbuf), "%lld", (long long)now);
+    sb_add(&sb, "{\"time\":");
+    sb_json_str(&sb, tbuf);
+    sb_add(&sb, ",\"decision\":");
+    sb_json_str(&sb, d->refused ? "refuse" : "allow");
+    sb_add(&sb, ",\"kind\":");
+    sb_json_str(&sb, kind_name(d->kind));
+    sb_add(&sb, ",\"client\":");
+    sb_json_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
+    sb_add(&sb, ",\"trust\":");
+    sb_json_str(&sb, d->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
+                                                     : NULL);
+    sb_add(&sb, ",\"service\":");
+    sb_json_str(&sb, req->service);
+    sb_add(&sb, ",\"rights\":");
+    sb_rights(&sb, d->config, d->rights, true);
+    sb_add(&sb, ",\"required\":");
+    sb_rights(&sb, d->config, d->required, true);
+    sb_add(&sb, ",\"grants\":[");
+    first = true;
+    for (i = 0; d->have_map && !d->refused && i < d->map.grant_count; i++) {
+        const map_grant *g = &d->map.grants[i];
+
+        sb_add(&sb, first ? "{" : ",{");
+        first = false;
+        sb_add(&sb, "\"right\":");
+        sb_json_str(&sb, g->right_name);
+        sb_add(&sb, ",\"sid\":");
+        sb_json_str(&sb, adb_sid_format(&g->sid, sid));
+        sb_add(&sb, ",\"source\":");
+        sb_json_str(&sb, pac_sid_source_name(g->source));
+        sb_add(&sb, ",\"map\":");
+        sb_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
+        sb_add(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
+    }
+    sb_add(&sb, "],\"filtered\":[");
+    first = true;
+    for (i = 0; d->have_map && i < d->map.dropped_count; i++) {
+        const map_dropped *x = &d->map.dropped[i];
+
+        sb_add(&sb, first ? "{" : ",{");
+        first = false;
+        sb_add(&sb, "\"sid\":");
+        sb_json_str(&sb, adb_sid_format(&x->sid, sid));
+        sb_add(&sb, ",\"source\":");
+        sb_json_str(&sb, pac_sid_source_name(x->source));
+        sb_add(&sb, ",\"rule\":");
+        sb_json_str(&sb, map_drop_rule_name(x->rule));
+        sb_add(&sb, "}");
+    }
+    sb_add(&sb, "],\"logon_info\":");
+    sb_json_str(&sb, d->copy_logon_info ? "copied"
+                     : d->logon_info != NULL ? "filtered"
+                     : d->logon_info_withheld ? "withheld" : "none");
+    sb_add(&sb, ",\"refusal\":");
+    sb_json_str(&sb, d->refused ? kdc_refusal_name(d->refusal) : NULL);
+    sb_add(&sb, ",\"reason\":");
+    sb_json_str(&sb, d->refused ? d->reason : NULL);
+    sb_add(&sb, "}");
+    return sb_finish(&sb);
+}
+
+adb_err kdc_audit_append(const char *path, const char *line)
+{
+    char *rec = NULL;
+    size_t len, off = 0;
+    ssize_t n;
+    adb_err ret = ADB_ERR_IO;
+    int fd = -1;
+
+    if (path == NULL || line == NULL)
+        return ADB_ERR_INVALID;
+    rec = str_printf("%s\n", line);
+    if (rec == NULL)
+        return ADB_ERR_NOMEM;
+    len = strlen(rec);
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+              0600);
+    if (fd < 0)
+        goto cleanup;
+    while (off < len) {
+        n = write(fd, rec + off, len - off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            goto cleanup;
+        off += (size_t)n;
+    }
+    ret = ADB_OK;
+
+cleanup:
+    if (fd >= 0 && close(fd) != 0)
+        ret = ADB_ERR_IO;
+    free(rec);
+    return ret;
+}

@@ -1,0 +1,212 @@
+/*
+ * kdc_bridge.h - the decision library of the adbridge KDB module.
+ *
+ * Everything the KDC module decides lives here, testable without krb5kdc:
+ * the configuration kept in force (re-read when the file changes), the
+ * decision for one issue_pac() call (cross-realm: SID filtering and mapping
+ * of the AD PAC to rights; AS: the client's adbridge_rights attribute; local
+ * TGS: pass-through), the buffers copied into the new PAC, and the log and
+ * audit lines that explain the decision.  adbridge_kdb.c is only the
+ * adapter between these functions and the KDB vtable.
+ *
+ * Not thread-safe: one kdc_bridge is used by one thread at a time (krb5kdc
+ * serves requests in one thread).  Secrets (keys, passwords, the session
+ * key of LOGON_INFO) are never written to any log line.
+ */
+#ifndef KDC_BRIDGE_H
+#define KDC_BRIDGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <krb5/krb5.h>
+
+#include "adb_err.h"
+#include "conf.h"
+#include "map.h"
+#include "pac.h"
+
+#define KDC_DEFAULT_CONFIG "/etc/adbridge.conf"
+
+/* Largest PAC accepted from a trusted realm (sum of its buffer sizes).
+ * AD's own MaxTokenSize default is 48000 bytes. */
+#define KDC_MAX_PAC_BYTES 65536u
+
+/* Log priorities (the syslog values, so the adapter can pass them on). */
+#define KDC_LOG_ERR     3
+#define KDC_LOG_WARNING 4
+#define KDC_LOG_NOTICE  5
+#define KDC_LOG_INFO    6
+
+/* A log sink: one NUL-terminated line without a newline. */
+typedef void kdc_log_fn(void *data, int priority, const char *line);
+
+typedef struct kdc_bridge kdc_bridge;
+
+/*
+ * kdc_bridge_new - state for one realm's module instance.  The file @path
+ * is read by the first kdc_bridge_config() (so kdb5_util and kadmin.local,
+ * which never decide, never read it); a failure to load is logged through
+ * @log and is not an error: requests that need a configuration are then
+ * refused until a valid file appears.
+ *
+ * @path: copied; NULL means KDC_DEFAULT_CONFIG.
+ * @log:  may be NULL (nothing logged); @log_data is passed to it.
+ * @out:  NULL on entry; on ADB_OK a new state, free with kdc_bridge_free().
+ *
+ * Returns ADB_OK, ADB_ERR_NOMEM, ADB_ERR_INVALID (@out NULL).
+ */
+adb_err kdc_bridge_new(const char *path, kdc_log_fn *log, void *log_data,
+                       kdc_bridge **out);
+
+/* kdc_bridge_free - free @b and its configuration.  NULL-safe. */
+void kdc_bridge_free(kdc_bridge *b);
+
+/*
+ * kdc_bridge_config - the configuration in force at time @now.  At most once
+ * per second (of @now) the file's inode, size and mtime are compared with
+ * those of the last attempt; when they changed, the file is loaded again.  A
+ * valid file replaces the old configuration (logged once); an invalid one is
+ * logged with every problem and the last good configuration stays in force.
+ *
+ * Returns a configuration borrowed from @b, valid until the next call of
+ * kdc_bridge_config() or kdc_bridge_free(); NULL if none was ever loaded.
+ */
+const conf_config *kdc_bridge_config(kdc_bridge *b, time_t now);
+
+/* kdc_bridge_path - the configuration file path (borrowed). */
+const char *kdc_bridge_path(const kdc_bridge *b);
+
+/* What kind of issue_pac() call a request is. */
+typedef enum kdc_kind {
+    KDC_KIND_AS = 0,      /* AS request: no old PAC */
+    KDC_KIND_LOCAL_TGS,   /* TGS, PAC issued by this realm's krbtgt */
+    KDC_KIND_CROSS_REALM  /* TGS, PAC from a trusted realm's KDC */
+} kdc_kind;
+
+/* The facts of one request, all borrowed from the caller. */
+typedef struct kdc_request {
+    kdc_kind kind;
+    const char *client;          /* client principal (unparsed), or NULL */
+    const char *service;         /* server principal (unparsed) */
+    const char *trust_realm;     /* CROSS_REALM: realm of the signing krbtgt */
+    const char *client_rights;   /* AS: client's adbridge_rights, or NULL */
+    const char *require;         /* server's adbridge_require, or NULL */
+    const char *const *indicators; /* LOCAL_TGS: the ticket's indicators
+                                    * (NULL-terminated) or NULL */
+    krb5_pac old_pac;            /* CROSS_REALM / LOCAL_TGS; may be NULL */
+} kdc_request;
+
+/* Why a request is refused (names: kdc_refusal_name()). */
+typedef enum kdc_refusal {
+    KDC_REFUSAL_NONE = 0,
+    KDC_REFUSAL_NO_CONFIG,       /* "no-config" */
+    KDC_REFUSAL_UNKNOWN_TRUST,   /* "unknown-trust" */
+    KDC_REFUSAL_BAD_PAC,         /* "bad-pac": malformed or oversized */
+    KDC_REFUSAL_INCONSISTENT,    /* "inconsistent-pac": names/SIDs disagree */
+    KDC_REFUSAL_MAP,             /* "map": map_evaluate refused (see map) */
+    KDC_REFUSAL_REQUIRE,         /* "require": adbridge_require not met */
+    KDC_REFUSAL_BAD_ATTRIBUTE    /* "bad-attribute": unparsable
+                                  * adbridge_rights / adbridge_require */
+} kdc_refusal;
+
+/* The decision.  Caller-owned (on the stack), zero it with
+ * kdc_decision_init(), release with kdc_decision_free(). */
+typedef struct kdc_decision {
+    kdc_kind kind;
+    bool refused;
+    kdc_refusal refusal;
+    char *reason;                /* refused: English detail (malloc) */
+    uint32_t rights;             /* rights granted (implications applied) */
+    uint32_t required;           /* rights the service requires */
+    char **indicators;           /* to add (map_indicators list), or NULL */
+    bool copy_logon_info;        /* copy LOGON_INFO unchanged */
+    uint8_t *logon_info;         /* SIDs were filtered: LOGON_INFO
+                                  * re-encoded without them (malloc, wiped
+                                  * on free), or NULL */
+    size_t logon_info_len;
+    bool logon_info_withheld;    /* SIDs were filtered and re-encoding
+                                  * failed: no LOGON_INFO at all */
+    bool copy_upn_dns_info;
+    pac_info *pac;               /* decoded old PAC (CROSS_REALM), or NULL */
+    bool have_map;
+    map_result map;              /* CROSS_REALM: the rights engine result */
+    const conf_config *config;   /* borrowed: the config decided with */
+    const conf_trust *trust;     /* borrowed from config, or NULL */
+} kdc_decision;
+
+void kdc_decision_init(kdc_decision *d);
+/* kdc_decision_free - release what @d owns and re-initialise it.
+ * NULL-safe. */
+void kdc_decision_free(kdc_decision *d);
+
+/*
+ * kdc_decide - decide request @req with configuration @config (NULL: none
+ * loaded).
+ *
+ * CROSS_REALM: the trust is found by @req->trust_realm; the PAC (if any) is
+ * checked against KDC_MAX_PAC_BYTES, decoded, its CLIENT_INFO name, LOGON_INFO
+ * EffectiveName, UPN_DNS_INFO SamName / SID and REQUESTOR are checked against
+ * each other and the ticket client; then map_evaluate() and the service's
+ * adbridge_require decide.  AS: rights from @req->client_rights.
+ * LOCAL_TGS: nothing is added; adbridge_require is checked against the
+ * rights the ticket's indicators carry.
+ *
+ * @d: kdc_decision_init()ed; filled.  A refusal is a successful decision
+ *     (check ->refused).
+ *
+ * Returns ADB_OK, ADB_ERR_INVALID, ADB_ERR_NOMEM, ADB_ERR_KRB5.
+ */
+adb_err kdc_decide(krb5_context ctx, const conf_config *config,
+                   const kdc_request *req, kdc_decision *d);
+
+/*
+ * kdc_copy_buffers - put into @new_pac what @d says is copied from @old_pac
+ * (for CROSS_REALM: UPN_DNS_INFO raw, LOGON_INFO raw or, when SIDs were
+ * filtered, re-encoded without them; for LOCAL_TGS: every buffer but the
+ * ones the KDC makes itself - types 6, 7, 10, 11, 16, 19 - for LOCAL_TGS).
+ * Returns 0 or a krb5 error code.
+ */
+krb5_error_code kdc_copy_buffers(krb5_context ctx, const kdc_decision *d,
+                                 krb5_pac old_pac, krb5_pac new_pac);
+
+/*
+ * kdc_indicator_rights - the rights named by the indicators in @list
+ * (NULL-terminated, may be NULL) that carry @config's prefix.
+ */
+uint32_t kdc_indicator_rights(const conf_config *config,
+                              const char *const *list);
+
+/* kdc_indicator_is_ours - whether @ind (length @len) starts with @config's
+ * indicator prefix. */
+bool kdc_indicator_is_ours(const conf_config *config, const char *ind,
+                           size_t len);
+
+/*
+ * kdc_log_line - the one KDC log line for decision @d on @req, e.g.
+ * "adbridge: ALLOW alice@AD.EXAMPLE.COM -> HTTP/x@LOCAL (trust AD.EXAMPLE.COM)
+ * rights admin,viewer grants rid:1103 admin ...".  malloc'd; NULL on ENOMEM.
+ */
+char *kdc_log_line(const kdc_request *req, const kdc_decision *d);
+
+/*
+ * kdc_audit_json - the audit record (one JSON object, no newline) for @d on
+ * @req at @now: time, decision, kind, client, trust, service, rights,
+ * required, grants (SID, source, map line), filtered SIDs (SID, source,
+ * rule), refusal and reason.  malloc'd; NULL on ENOMEM.
+ */
+char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
+                     time_t now);
+
+/*
+ * kdc_audit_append - append @line and a newline to @path (O_APPEND, created
+ * with mode 0600) in one write.  Returns ADB_OK or ADB_ERR_IO.
+ */
+adb_err kdc_audit_append(const char *path, const char *line);
+
+/* kdc_refusal_name - "none", "no-config", "map"... (static). */
+const char *kdc_refusal_name(kdc_refusal refusal);
+
+#endif /* KDC_BRIDGE_H */

@@ -1,0 +1,44 @@
+/*
+ * cli_conf.h - the configuration commands of adbridge:
+ *
+ *   adbridge config check [FILE]
+ *   adbridge map list REALM [--json]
+ *   adbridge map add REALM IDENTITY RIGHT[,RIGHT...] [--comment TEXT]
+ *   adbridge map remove REALM IDENTITY
+ *   adbridge explain --trust REALM (--pac FILE | --ccache CC --keytab KT
+ *                    [--service PRINC]) [--json]
+ *
+ * The configuration file is, in order of precedence: the command's own
+ * `--config FILE`, the global `adbridge --config FILE ...`, the environment
+ * variable ADBRIDGE_CONFIG (if set and not empty), /etc/adbridge.conf.
+ *
+ * `map add` / `map remove` edit the file's text (MIT's profile library
+ * would drop its comments) and replace it atomically, only after proving
+ * with conf_load() that the new file holds exactly the intended change.
+ */
+#ifndef CLI_CONF_H
+#define CLI_CONF_H
+
+#define CLI_CONF_DEFAULT_PATH "/etc/adbridge.conf"
+#define CLI_CONF_ENV "ADBRIDGE_CONFIG"
+
+/* Exit status of `explain` when the trust refuses the user. */
+#define CLI_EXIT_REFUSED 3
+
+/*
+ * cli_conf_global_option - take a leading global `--config FILE` (or
+ * `--config=FILE`) off the command line: with argv[1] such an option, the
+ * path is remembered for the commands above and the number of words it
+ * used (1 or 2) is returned, so the caller dispatches argc - n / argv + n.
+ * Returns 0 if argv[1] is not --config, -1 (after printing a usage error)
+ * if its FILE is missing.  @argv is not modified; FILE is borrowed.
+ */
+int cli_conf_global_option(int argc, char **argv);
+
+/* The commands; @argc/@argv start at the command's name.  Each returns a
+ * CLI_EXIT_* status (explain: CLI_EXIT_REFUSED when refused). */
+int cli_config_main(int argc, char **argv);
+int cli_map_main(int argc, char **argv);
+int cli_explain_main(int argc, char **argv);
+
+#endif /* CLI_CONF_H */

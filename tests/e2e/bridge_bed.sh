@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# tests/e2e/bridge_bed.sh up DIR MODULE_DIR | down DIR
+# The ctest fixture adbed_bridge: a test bed (tests/testbed) whose MIT KDC
+# database goes through the adbridge KDB module (db_library = adbridge,
+# adbridge_backend = db2) with DIR/adbridge.conf as its configuration.
+#
+# testbed.sh up ends by getting a service ticket for every demo user, carol
+# (no mapped group) included, so the bed comes up with refuse_without_rights
+# = false; once it is up, the test configuration (mapping rid:1103 admin,
+# rid:1104 viewer, refusing users without rights) replaces it.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_require
+cmd=$1 dir=$2
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd -P)
+
+# write_conf FILE REFUSE_WITHOUT_RIGHTS
+write_conf() {
+  cat >"$1.tmp" <<CONF
+[adbridge]
+    local_realm = LOCAL.EXAMPLE
+    local_domain_sid = S-1-5-21-1111111111-2222222222-3333333333
+    audit_log = $dir/audit.jsonl
+[trusts]
+    AD.EXAMPLE.COM = {
+        netbios_name = ADEX
+        domain_sid = S-1-5-21-3623811015-3361044348-30300820
+        refuse_without_rights = $2
+        map = rid:1103 admin
+        map = rid:1104 viewer
+    }
+CONF
+  mv -f "$1.tmp" "$1"
+}
+
+case $cmd in
+  up)
+    moddir=$3
+    [ -f "$moddir/adbridge.so" ] || fail "no adbridge.so in $moddir"
+    rm -f "$dir/audit.jsonl"
+    write_conf "$dir/adbridge.conf" false
+    ADB_KDB_LIBRARY=adbridge ADB_KDB_MODULE_DIR="$moddir" \
+    ADB_KDC_EXTRA="adbridge_backend = db2
+adbridge_config = $dir/adbridge.conf" \
+      "$TESTBED" up "$dir"
+    write_conf "$dir/adbridge.conf" true
+    ;;
+  down)
+    exec "$TESTBED" down "$dir"
+    ;;
+  conf)  # conf DIR true|false: rewrite the test configuration
+    write_conf "$dir/adbridge.conf" "$3"
+    ;;
+  *) echo "usage: $0 up DIR MODULE_DIR | down DIR | conf DIR true|false" >&2; exit 2 ;;
+esac

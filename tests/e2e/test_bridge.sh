@@ -1,0 +1,234 @@
+#!/usr/bin/env bash
+# tests/e2e/test_bridge.sh GSS_PROBE BED_DIR
+# The adbridge KDB module in a real MIT krb5kdc (the bed of fixture
+# adbed_bridge, tests/e2e/bridge_bed.sh): AD users' cross-realm TGS requests
+# get their rights as auth indicators in the service ticket (seen by
+# gss_probe, an initiator + acceptor in one process), users without rights
+# and services requiring rights refuse, local principals get rights from
+# adbridge_rights, the configuration is re-read while the KDC runs (a broken
+# one is refused), decisions are logged and audited, and kdb5_util and
+# kadmin.local keep working through the module.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+e2e_require
+probe=$1 bed=$2
+e2e_bed_ready "$bed"
+set -a
+. "$bed/env"
+set +a
+work=$(mktemp -d)
+conf=$bed/adbridge.conf
+trap 'cp -f "$work/conf.orig" "$conf" 2>/dev/null || true; rm -rf "$work"' EXIT
+cp "$conf" "$work/conf.orig"
+kdclog=$bed/log/krb5kdc.log
+audit=$bed/audit.jsonl
+
+tb() { "$TESTBED" exec "$bed" "$@"; }
+pw_of() { awk -v u="$1" '$1 == u { sub(/^[^ ]+ /, ""); print; exit }' "$USER_PASSWORDS_FILE"; }
+
+# fresh USER [PASSWORD [PRINCIPAL]]: a new ccache $work/USER.cc holding only
+# the TGT, so the next request goes to the KDC.
+fresh() {
+  local u=$1 pw=${2:-} p=${3:-$1@$AD_REALM}
+  [ -n "$pw" ] || pw=$(pw_of "$u")
+  [ -n "$pw" ] || fail "no password for $u"
+  rm -f "$work/$u.cc"
+  printf '%s\n' "$pw" | tb env KRB5CCNAME="FILE:$work/$u.cc" kinit "$p" \
+    >"$work/kinit.out" 2>&1 || { cat "$work/kinit.out"; fail "kinit $p"; }
+}
+# run_probe USER [PRINCIPAL [KEYTAB]] -> $work/out, $work/err, exit code
+run_probe() {
+  local u=$1 svc=${2:-$DEVICE_PRINCIPAL} kt=${3:-$DEVICE_KEYTAB}
+  tb env KRB5CCNAME="FILE:$work/$u.cc" KRB5_KTNAME="FILE:$kt" \
+    "$probe" "$svc" >"$work/out" 2>"$work/err"
+}
+# expect_ok USER [PRINCIPAL [KEYTAB]]: a fresh TGS; prints the probe output
+expect_ok() {
+  local u=$1
+  [ -n "${NOFRESH:-}" ] || fresh "$u" "${FRESH_PW:-}" "${FRESH_PRINC:-}"
+  run_probe "$@" || { cat "$work/err"; fail "$u: context to ${2:-$DEVICE_PRINCIPAL} failed"; }
+  sed "s/^/  $u: /" "$work/out"
+}
+expect_refused() {
+  local u=$1 rc=0
+  [ -n "${NOFRESH:-}" ] || fresh "$u" "${FRESH_PW:-}" "${FRESH_PRINC:-}"
+  run_probe "$@" || rc=$?
+  [ $rc = 2 ] || { cat "$work/out" "$work/err"; fail "$u: expected refusal, probe exit $rc"; }
+  [ -n "${ANYERR:-}" ] || grep -qi "policy" "$work/err" || { cat "$work/err"; fail "$u: refusal is not a KDC policy error"; }
+  echo "  $u: refused: $(head -c 200 "$work/err")"
+}
+has() { grep -qx -- "$1" "$work/out" || { cat "$work/out"; fail "$2: expected line '$1'"; }; }
+hasnt() { ! grep -qx -- "$1" "$work/out" || { cat "$work/out"; fail "$2: unexpected line '$1'"; }; }
+# Config changes are noticed at most once a second (and mtime must move).
+settle() { sleep 1.2; }
+
+echo "== AD users through the trust"
+expect_ok alice
+has "auth-indicator: adbridge-admin" alice
+has "auth-indicator: adbridge-viewer" alice
+grep -q "^logon-info: present groups 3 " "$work/out" || fail "alice: LOGON_INFO not in the service ticket"
+has "upn-dns-info: present" alice
+expect_ok bob
+has "auth-indicator: adbridge-viewer" bob
+hasnt "auth-indicator: adbridge-admin" bob
+expect_ok dave
+has "auth-indicator: adbridge-admin" dave
+expect_ok erin
+has "auth-indicator: adbridge-viewer" erin
+hasnt "auth-indicator: adbridge-admin" erin
+grep -Eq "^logon-info: present groups 3[0-9][0-9] " "$work/out" || fail "erin: bulk groups missing"
+# frank's PAC loses SIDs at the trust boundary (LOCAL's Domain Admins and
+# S-1-5-21-9-9-9-512 in ExtraSids): the service ticket's LOGON_INFO is
+# re-encoded with S-1-18-1 only.
+expect_ok frank
+has "auth-indicator: adbridge-viewer" frank
+grep -q "^logon-info: present groups [0-9]* extra-sids 1 user-rid 1114$" "$work/out" \
+  || fail "frank: LOGON_INFO not filtered"
+expect_refused carol
+# kvno reports the same policy error.
+rc=0
+tb env KRB5CCNAME="FILE:$work/carol.cc" kvno "$DEVICE_PRINCIPAL" >"$work/out" 2>&1 || rc=$?
+[ $rc != 0 ] && grep -qi "policy" "$work/out" || { cat "$work/out"; fail "carol: kvno not refused by policy"; }
+echo "  carol: kvno: $(cat "$work/out")"
+
+echo "== log and audit"
+grep -q "adbridge: REFUSE cross-realm client carol@AD.EXAMPLE.COM .*refusal map: no-rights" "$kdclog" \
+  || fail "no KDC log line for carol's refusal"
+grep -q "adbridge: ALLOW cross-realm client alice@AD.EXAMPLE.COM .*rights admin,viewer" "$kdclog" \
+  || fail "no KDC log line for alice"
+[ "$(stat -c %a "$audit")" = 600 ] || fail "audit log mode is not 0600"
+$SYS_PY - "$audit" <<'PY' || fail "audit log"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+need = {"time", "decision", "client", "trust", "service", "rights", "grants", "filtered", "refusal", "reason"}
+for r in recs:
+    assert need <= set(r), r
+carol = [r for r in recs if r["client"] == "carol@AD.EXAMPLE.COM" and r["decision"] == "refuse"]
+assert carol and carol[-1]["refusal"] == "map" and "no-rights" in carol[-1]["reason"], carol
+frank = [r for r in recs if r["client"] == "frank@AD.EXAMPLE.COM"][-1]
+assert any(f["rule"] == "local-domain" for f in frank["filtered"]), frank
+assert frank["logon_info"] == "filtered", frank
+alice = [r for r in recs if r["client"] == "alice@AD.EXAMPLE.COM"][-1]
+assert alice["rights"] == ["admin", "viewer"] and alice["grants"][0]["map"] == "rid:1103 admin", alice
+print("  audit: %d records, all complete" % len(recs))
+PY
+for pw in $(awk '{print $2}' "$USER_PASSWORDS_FILE") $(cat "$bed/secrets/trust.pw" 2>/dev/null); do
+  ! grep -qF -- "$pw" "$audit" "$kdclog" || fail "a password appears in a log"
+done
+
+echo "== refuse_without_rights = false, picked up while the KDC runs"
+"$E2E_HOME/bridge_bed.sh" conf "$bed" false
+settle
+expect_ok carol
+hasnt "auth-indicator: adbridge-viewer" carol
+"$E2E_HOME/bridge_bed.sh" conf "$bed" true
+settle
+expect_refused carol
+
+echo "== a changed mapping is picked up"
+sed 's/rid:1104 viewer/rid:1104 admin/' "$work/conf.orig" >"$work/conf.new"
+mv -f "$work/conf.new" "$conf"
+settle
+expect_ok bob
+has "auth-indicator: adbridge-admin" bob
+
+echo "== a broken configuration is refused, the last good one stays"
+n0=$(grep -c "is invalid" "$kdclog" || true)
+printf '[adbridge]\n    local_realm = LOCAL.EXAMPLE\n[trusts]\n    AD.EXAMPLE.COM = {\n        map = rid:1104 nosuchright\n    }\n' >"$conf"
+settle
+expect_ok bob
+has "auth-indicator: adbridge-admin" bob
+n1=$(grep -c "is invalid" "$kdclog" || true)
+[ "$n1" -gt "$n0" ] || fail "the broken configuration was not reported"
+grep "is invalid" "$kdclog" | tail -1 | sed 's/^/  log: /'
+cp -f "$work/conf.orig" "$conf"
+settle
+expect_ok bob
+hasnt "auth-indicator: adbridge-admin" bob
+
+echo "== adbridge_require on a service"
+kadm() { tb kadmin.local -r "$LOCAL_REALM" -q "$1" >"$work/kadm.out" 2>&1 || { cat "$work/kadm.out"; fail "kadmin.local $1"; }; }
+ADMIN_SVC="HTTP/admin.local.example@$LOCAL_REALM"
+# (idempotent on a bed that ran this test before)
+for p in "$ADMIN_SVC" "localadmin@$LOCAL_REALM" "localuser@$LOCAL_REALM"; do
+  tb kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $p" >/dev/null 2>&1 || true
+done
+kadm "addprinc -randkey $ADMIN_SVC"
+kadm "setstr $ADMIN_SVC adbridge_require admin"
+kadm "ktadd -k $work/admin.keytab $ADMIN_SVC"
+kadm "getstrs $ADMIN_SVC"
+grep -q "adbridge_require: admin" "$work/kadm.out" || fail "getstrs"
+expect_refused bob "$ADMIN_SVC" "$work/admin.keytab"
+expect_ok alice "$ADMIN_SVC" "$work/admin.keytab"
+has "auth-indicator: adbridge-admin" alice
+grep -q "REFUSE cross-realm client bob@AD.EXAMPLE.COM service $ADMIN_SVC .*refusal require" "$kdclog" \
+  || fail "no log line for bob's refusal by adbridge_require"
+
+echo "== local principals: adbridge_rights"
+lpw="Loc-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+kadm "addprinc -pw $lpw localadmin@$LOCAL_REALM"
+kadm "setstr localadmin@$LOCAL_REALM adbridge_rights admin"
+kadm "addprinc -pw $lpw localuser@$LOCAL_REALM"
+FRESH_PW=$lpw FRESH_PRINC=localadmin@$LOCAL_REALM expect_ok localadmin
+has "auth-indicator: adbridge-admin" localadmin
+has "auth-indicator: adbridge-viewer" localadmin
+FRESH_PW=$lpw FRESH_PRINC=localadmin@$LOCAL_REALM expect_ok localadmin "$ADMIN_SVC" "$work/admin.keytab"
+FRESH_PW=$lpw FRESH_PRINC=localuser@$LOCAL_REALM expect_ok localuser
+hasnt "auth-indicator: adbridge-admin" localuser
+hasnt "auth-indicator: adbridge-viewer" localuser
+FRESH_PW=$lpw FRESH_PRINC=localuser@$LOCAL_REALM expect_refused localuser "$ADMIN_SVC" "$work/admin.keytab"
+! grep -qF -- "$lpw" "$kdclog" "$audit" || fail "a local password appears in a log"
+
+echo "== forged cross-realm TGTs (trust key, impacket's ticketer.py)"
+if [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ]; then
+  key=$(klist -k -K -e "$TRUST_KEYTAB" | awk '/aes256/ {gsub(/[()]/, "", $NF); sub(/^0x/, "", $NF); print $NF; exit}')
+  [ ${#key} = 64 ] || fail "no AES256 trust key in $TRUST_KEYTAB"
+  # forge MODE USER RID GROUPS [EXTRA_SIDS] -> $work/USER.cc
+  forge() {
+    (cd "$work" && $SYS_PY "$E2E_HOME/bridge_forge.py" "$1" -aesKey "$key" \
+       -domain-sid "$AD_DOMAIN_SID" -domain "$AD_REALM" -spn "krbtgt/$LOCAL_REALM" \
+       -groups "$4" -user-id "$3" ${5:+-extra-sid "$5"} "$2") >"$work/forge.log" 2>&1 \
+      || { cat "$work/forge.log"; fail "forging ($1) failed"; }
+    mv -f "$work/$2.ccache" "$work/$2.cc"
+  }
+  # SID injection: LOCAL's Domain Admins in ExtraSids is filtered, the
+  # mapped group still counts, LOGON_INFO is re-encoded without the SID.
+  forge plain alice 1109 513,1103 "$LOCAL_DOMAIN_SID-512"
+  NOFRESH=1 expect_ok alice
+  has "auth-indicator: adbridge-admin" alice
+  has "logon-info: present groups 2 extra-sids 0 user-rid 1109" alice
+  grep "ALLOW cross-realm client alice@AD.EXAMPLE.COM" "$kdclog" | tail -1 | grep -q "filtered 1 SID(s) logon-info re-encoded" \
+    || fail "injected SID not reported as filtered"
+  # Malformed LOGON_INFO, correctly signed: refused with a clear line.
+  for mode in truncate garbage; do
+    n0=$(grep -c "refusal bad-pac: malformed PAC: LOGON_INFO" "$kdclog" || true)
+    forge "$mode" alice 1109 513,1103
+    NOFRESH=1 expect_refused alice
+    n1=$(grep -c "refusal bad-pac: malformed PAC: LOGON_INFO" "$kdclog" || true)
+    [ "$n1" -gt "$n0" ] || fail "$mode: no bad-pac log line"
+    grep "refusal bad-pac" "$kdclog" | tail -1 | sed 's/^.*adbridge:/  log: adbridge:/'
+  done
+  # CLIENT_INFO naming someone else: refused (MIT checks this before the
+  # module; the module would refuse it as inconsistent-pac).
+  forge rename alice 1109 513,1103
+  NOFRESH=1 ANYERR=1 expect_refused alice
+else
+  echo "  (python3-impacket not installed: forged-ticket checks skipped)"
+fi
+
+echo "== the KDC still serves everyone after refusals"
+expect_ok alice
+has "auth-indicator: adbridge-admin" alice
+
+echo "== kdb5_util and kadmin.local through the module"
+tb kdb5_util -r "$LOCAL_REALM" dump "$work/dump" || fail "kdb5_util dump"
+grep -q "^princ.*HTTP/device1.local.example@LOCAL.EXAMPLE" "$work/dump" || fail "dump lacks the device principal"
+grep -q "adbridge_require" "$work/dump" || true
+tb kdb5_util -r "$LOCAL_REALM" list_mkeys >"$work/mkeys" 2>&1 || { cat "$work/mkeys"; fail "kdb5_util list_mkeys"; }
+kadm "listprincs"
+grep -q "^localadmin@LOCAL.EXAMPLE$" "$work/kadm.out" || fail "kadmin.local listprincs"
+kadm "delprinc -force localuser@$LOCAL_REALM"
+kadm "getprinc localadmin@$LOCAL_REALM"
+echo "  kdb5_util dump: $(grep -c '^princ' "$work/dump") principals; kadmin.local OK"
+
+echo "PASS: test_bridge"

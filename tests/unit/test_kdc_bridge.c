@@ -1,0 +1,808 @@
+/* test_kdc_bridge.c - the KDC module's decision library (bridge/kdc_bridge.h)
+ * without krb5kdc: the real AD PACs of tests/fixtures (cross-realm TGTs of
+ * the test bed's users), PACs changed with pac_build.h and the krb5 PAC API,
+ * configs written to mkstemp() files; configuration reload; log and audit
+ * lines; buffer copying. */
+#define _GNU_SOURCE 1 /* asprintf */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "kdc_bridge.h"
+#include "pac_build.h"
+
+#define DOM "S-1-5-21-3623811015-3361044348-30300820"
+#define LOCALSID "S-1-5-21-1111111111-2222222222-3333333333"
+#define REALM "AD.EXAMPLE.COM"
+#define SVC "HTTP/device1.local.example@LOCAL.EXAMPLE"
+
+static krb5_context kctx;
+
+static int group_setup(void **state)
+{
+    (void)state;
+    return krb5_init_context(&kctx) ? -1 : 0;
+}
+
+static int group_teardown(void **state)
+{
+    (void)state;
+    krb5_free_context(kctx);
+    return 0;
+}
+
+/* ------------------------------------------------------------ helpers -- */
+
+static void tmp_path(char *path, size_t size, const char *tag)
+{
+    const char *dir = getenv("TMPDIR");
+    int fd;
+
+    snprintf(path, size, "%s/adb_kdc_%s_XXXXXX",
+             dir != NULL && strlen(dir) < 40 ? dir : "/tmp", tag);
+    fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    char tmp[128];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.new", path);
+    f = fopen(tmp, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(rename(tmp, path), 0);
+}
+
+/* The config text: mapping rid:1103 admin, rid:1104 viewer, with @extra
+ * lines in the trust. */
+static char *conf_text(const char *extra)
+{
+    char *s = NULL;
+
+    assert_true(asprintf(&s,
+        "[adbridge]\n"
+        "    local_realm = LOCAL.EXAMPLE\n"
+        "    local_domain_sid = " LOCALSID "\n"
+        "[trusts]\n"
+        "    " REALM " = {\n"
+        "        netbios_name = ADEX\n"
+        "        domain_sid = " DOM "\n"
+        "        map = rid:1103 admin\n"
+        "        map = rid:1104 viewer\n%s"
+        "    }\n", extra) > 0);
+    return s;
+}
+
+static conf_config *load_cfg(const char *extra)
+{
+    char path[128], *text = conf_text(extra);
+    conf_config *cfg = NULL;
+
+    tmp_path(path, sizeof(path), "conf");
+    write_file(path, text);
+    assert_int_equal(conf_load(path, &cfg, NULL), ADB_OK);
+    unlink(path);
+    free(text);
+    return cfg;
+}
+
+/* The real cross-realm PAC of a bed user (tests/fixtures/ad-USER.pac). */
+static krb5_pac fixture_pac(const char *user)
+{
+    char path[512];
+    tb bytes = { 0 };
+    krb5_pac pac = NULL;
+
+    snprintf(path, sizeof(path), "%s/ad-%s.pac", ADB_FIXTURE_DIR, user);
+    assert_true(tb_read_file(&bytes, path));
+    assert_int_equal(krb5_pac_parse(kctx, bytes.p, bytes.len, &pac), 0);
+    tb_free(&bytes);
+    return pac;
+}
+
+/* A copy of @src with buffer @type replaced by @data (or removed if NULL). */
+static krb5_pac replace_buffer(krb5_pac src, krb5_ui_4 type, const tb *data)
+{
+    krb5_pac out = NULL;
+    krb5_ui_4 *types = NULL;
+    size_t n = 0, i;
+    krb5_data d;
+
+    assert_int_equal(krb5_pac_init(kctx, &out), 0);
+    assert_int_equal(krb5_pac_get_types(kctx, src, &n, &types), 0);
+    for (i = 0; i < n; i++) {
+        if (types[i] == type) {
+            if (data != NULL) {
+                d.magic = KV5M_DATA;
+                d.length = (unsigned int)data->len;
+                d.data = (char *)data->p;
+                assert_int_equal(krb5_pac_add_buffer(kctx, out, type, &d), 0);
+            }
+            continue;
+        }
+        assert_int_equal(krb5_pac_get_buffer(kctx, src, types[i], &d), 0);
+        assert_int_equal(krb5_pac_add_buffer(kctx, out, types[i], &d), 0);
+        krb5_free_data_contents(kctx, &d);
+    }
+    free(types);
+    return out;
+}
+
+static kdc_request cross(const char *client, krb5_pac pac)
+{
+    kdc_request r;
+
+    memset(&r, 0, sizeof(r));
+    r.kind = KDC_KIND_CROSS_REALM;
+    r.client = client;
+    r.service = SVC;
+    r.trust_realm = REALM;
+    r.old_pac = pac;
+    return r;
+}
+
+static void assert_inds(char **inds, const char *a, const char *b)
+{
+    assert_non_null(inds);
+    if (a == NULL) {
+        assert_null(inds[0]);
+        return;
+    }
+    assert_string_equal(inds[0], a);
+    if (b == NULL) {
+        assert_null(inds[1]);
+        return;
+    }
+    assert_string_equal(inds[1], b);
+    assert_null(inds[2]);
+}
+
+static bool pac_has(krb5_pac pac, krb5_ui_4 type)
+{
+    krb5_data d;
+
+    if (krb5_pac_get_buffer(kctx, pac, type, &d) != 0)
+        return false;
+    krb5_free_data_contents(kctx, &d);
+    return true;
+}
+
+/* -------------------------------------------------------- cross-realm -- */
+
+static void alice_admin(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac pac = fixture_pac("alice"), np = NULL;
+    kdc_request r = cross(NULL, pac);
+    kdc_decision d;
+    char *line, *json;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.rights, CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+    assert_inds(d.indicators, "adbridge-admin", "adbridge-viewer");
+    assert_true(d.copy_logon_info);
+    assert_false(d.logon_info_withheld);
+    assert_true(d.copy_upn_dns_info);
+
+    /* Only LOGON_INFO and UPN_DNS_INFO go into the new PAC. */
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, pac, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_true(pac_has(np, PAC_TYPE_UPN_DNS_INFO));
+    assert_false(pac_has(np, PAC_TYPE_CLIENT_INFO));
+    assert_false(pac_has(np, PAC_TYPE_SERVER_CHECKSUM));
+    assert_false(pac_has(np, PAC_TYPE_PRIVSVR_CHECKSUM));
+    assert_false(pac_has(np, PAC_TYPE_REQUESTOR));
+    assert_false(pac_has(np, PAC_TYPE_ATTRIBUTES_INFO));
+
+    line = kdc_log_line(&r, &d);
+    assert_non_null(line);
+    assert_non_null(strstr(line, "ALLOW cross-realm client alice@AD.EXAMPLE.COM"));
+    assert_non_null(strstr(line, "trust AD.EXAMPLE.COM"));
+    assert_non_null(strstr(line, "rights admin,viewer"));
+    assert_non_null(strstr(line, DOM "-1103=\"rid:1103 admin\""));
+    assert_null(strchr(line, '\n'));
+    json = kdc_audit_json(&r, &d, 0);
+    assert_non_null(json);
+    assert_non_null(strstr(json, "\"time\":\"1970-01-01T00:00:00Z\""));
+    assert_non_null(strstr(json, "\"decision\":\"allow\""));
+    assert_non_null(strstr(json, "\"client\":\"alice@AD.EXAMPLE.COM\""));
+    assert_non_null(strstr(json, "\"rights\":[\"admin\",\"viewer\"]"));
+    assert_non_null(strstr(json, "\"map\":\"rid:1103 admin\""));
+    assert_non_null(strstr(json, "\"filtered\":[]"));
+    assert_non_null(strstr(json, "\"refusal\":null"));
+    free(line);
+    free(json);
+
+    krb5_pac_free(kctx, np);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
+static void users(void **state)
+{
+    static const struct {
+        const char *user;
+        uint32_t rights;
+        bool refused;
+    } cases[] = {
+        { "bob", CONF_RIGHT_VIEWER, false },
+        { "dave", CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER, false },
+        { "erin", CONF_RIGHT_VIEWER, false },
+        { "frank", CONF_RIGHT_VIEWER, false },
+        { "carol", 0, true },
+    };
+    conf_config *cfg = load_cfg("");
+    kdc_decision d;
+    size_t i;
+
+    (void)state;
+    kdc_decision_init(&d);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        krb5_pac pac = fixture_pac(cases[i].user);
+        kdc_request r = cross(NULL, pac);
+
+        print_message("  %s\n", cases[i].user);
+        assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+        assert_int_equal(d.refused, cases[i].refused);
+        assert_int_equal(d.rights, cases[i].rights);
+        if (cases[i].refused) {
+            assert_int_equal(d.refusal, KDC_REFUSAL_MAP);
+            assert_non_null(strstr(d.reason, "no-rights"));
+            assert_null(d.indicators);
+        }
+        kdc_decision_free(&d);
+        krb5_pac_free(kctx, pac);
+    }
+    conf_free(cfg);
+}
+
+/* frank's PAC carries SIDs the trust boundary drops: his LOGON_INFO is
+ * re-encoded without them and the filtered SIDs are explained. */
+static void frank_filtered(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac pac = fixture_pac("frank"), np = NULL;
+    kdc_request r = cross(NULL, pac);
+    kdc_decision d;
+    char *line, *json;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_true(d.map.dropped_count >= 2);
+    assert_false(d.copy_logon_info);
+    assert_false(d.logon_info_withheld);
+    assert_non_null(d.logon_info);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, pac, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_UPN_DNS_INFO));
+    {
+        /* The new LOGON_INFO: same user and groups, only S-1-18-1 left of
+         * the ExtraSids. */
+        const pac_logon_info *old = d.pac->logon_info;
+        pac_info *info = NULL;
+        char sid[ADB_SID_STR_MAX];
+
+        assert_int_equal(pac_decode(kctx, np, &info, NULL), ADB_OK);
+        assert_non_null(info->logon_info);
+        assert_int_equal(info->logon_info->user_rid, old->user_rid);
+        assert_int_equal(info->logon_info->group_count, old->group_count);
+        assert_int_equal(old->extra_sid_count, 3);
+        assert_int_equal(info->logon_info->extra_sid_count, 1);
+        assert_string_equal(adb_sid_format(&info->logon_info->extra_sids[0].sid,
+                                           sid), "S-1-18-1");
+        assert_string_equal(info->logon_info->effective_name, "frank");
+        pac_info_free(info);
+    }
+    line = kdc_log_line(&r, &d);
+    assert_non_null(strstr(line, "filtered 2 SID(s)"));
+    assert_non_null(strstr(line, "logon-info re-encoded"));
+    json = kdc_audit_json(&r, &d, 0);
+    assert_non_null(strstr(json, "\"sid\":\"" LOCALSID "-512\""));
+    assert_non_null(strstr(json, "\"rule\":\"local-domain\""));
+    assert_non_null(strstr(json, "\"logon_info\":\"filtered\""));
+    free(line);
+    free(json);
+    krb5_pac_free(kctx, np);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
+static void carol_allowed_without_refusal(void **state)
+{
+    conf_config *cfg = load_cfg("        refuse_without_rights = false\n");
+    krb5_pac pac = fixture_pac("carol");
+    kdc_request r = cross(NULL, pac);
+    kdc_decision d;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.rights, 0);
+    assert_inds(d.indicators, NULL, NULL);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
+static void require_attribute(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac bob = fixture_pac("bob"), alice = fixture_pac("alice");
+    kdc_request r = cross(NULL, bob);
+    kdc_decision d;
+    char *json;
+
+    (void)state;
+    kdc_decision_init(&d);
+    r.require = "admin";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_REQUIRE);
+    assert_null(d.indicators);
+    json = kdc_audit_json(&r, &d, 0);
+    assert_non_null(strstr(json, "\"refusal\":\"require\""));
+    assert_non_null(strstr(json, "\"required\":[\"admin\",\"viewer\"]"));
+    free(json);
+
+    r.old_pac = alice;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+
+    r.require = "viewer";
+    r.old_pac = bob;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+
+    r.require = "admn";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_BAD_ATTRIBUTE);
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, bob);
+    krb5_pac_free(kctx, alice);
+    conf_free(cfg);
+}
+
+static void no_config_unknown_trust_no_pac(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac pac = fixture_pac("alice");
+    kdc_request r = cross(NULL, pac);
+    kdc_decision d;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_NO_CONFIG);
+
+    r.trust_realm = "OTHER.EXAMPLE";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_UNKNOWN_TRUST);
+    r.trust_realm = NULL;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_int_equal(d.refusal, KDC_REFUSAL_UNKNOWN_TRUST);
+
+    r.trust_realm = REALM;
+    r.old_pac = NULL;               /* require_pac (default) */
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_MAP);
+    assert_non_null(strstr(d.reason, "no-pac"));
+
+    assert_int_equal(kdc_decide(NULL, cfg, &r, &d), ADB_ERR_INVALID);
+    assert_int_equal(kdc_decide(kctx, cfg, NULL, &d), ADB_ERR_INVALID);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, NULL), ADB_ERR_INVALID);
+
+    kdc_decision_free(&d);
+    kdc_decision_free(NULL);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
+static void inconsistent(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac alice = fixture_pac("alice"), bob = fixture_pac("bob"), p;
+    kdc_request r = cross(NULL, alice);
+    kdc_decision d;
+    tb ci = { 0 }, upn = { 0 }, req = { 0 };
+    krb5_data bobreq;
+
+    (void)state;
+    kdc_decision_init(&d);
+    /* The ticket client is someone else. */
+    r.client = "bob@AD.EXAMPLE.COM";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    r.client = "alice@AD.EXAMPLE.COM";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    r.client = NULL;
+
+    /* CLIENT_INFO names bob, the rest is alice. */
+    tb_client_info(&ci, 0, "bob");
+    p = replace_buffer(alice, PAC_TYPE_CLIENT_INFO, &ci);
+    r.old_pac = p;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    assert_non_null(strstr(d.reason, "CLIENT_INFO"));
+    krb5_pac_free(kctx, p);
+
+    /* UPN_DNS_INFO of bob (SamName and SID) in alice's PAC. */
+    tb_upn_dns_info(&upn, "bob@ad.example.com", "AD.EXAMPLE.COM",
+                    PAC_UPN_FLAG_CONSTRUCTED | PAC_UPN_FLAG_EXTENDED, "bob",
+                    DOM "-1110");
+    p = replace_buffer(alice, PAC_TYPE_UPN_DNS_INFO, &upn);
+    r.old_pac = p;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    krb5_pac_free(kctx, p);
+    tb_free(&upn);
+
+    /* UPN_DNS_INFO with alice's name but bob's SID. */
+    tb_upn_dns_info(&upn, "alice@ad.example.com", "AD.EXAMPLE.COM",
+                    PAC_UPN_FLAG_CONSTRUCTED | PAC_UPN_FLAG_EXTENDED, "alice",
+                    DOM "-1110");
+    p = replace_buffer(alice, PAC_TYPE_UPN_DNS_INFO, &upn);
+    r.old_pac = p;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_non_null(strstr(d.reason, "UPN_DNS_INFO SID"));
+    krb5_pac_free(kctx, p);
+
+    /* bob's REQUESTOR in alice's PAC. */
+    assert_int_equal(krb5_pac_get_buffer(kctx, bob, PAC_TYPE_REQUESTOR,
+                                         &bobreq), 0);
+    tb_bytes(&req, bobreq.data, bobreq.length);
+    krb5_free_data_contents(kctx, &bobreq);
+    p = replace_buffer(alice, PAC_TYPE_REQUESTOR, &req);
+    r.old_pac = p;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    assert_non_null(strstr(d.reason, "REQUESTOR"));
+    krb5_pac_free(kctx, p);
+
+    tb_free(&ci);
+    tb_free(&upn);
+    tb_free(&req);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, alice);
+    krb5_pac_free(kctx, bob);
+    conf_free(cfg);
+}
+
+/* Malformed and oversized PACs are refused (never an error of the module),
+ * also under truncation of every length of LOGON_INFO. */
+static void malformed_and_oversized(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac alice = fixture_pac("alice"), p;
+    kdc_request r = cross(NULL, alice);
+    kdc_decision d;
+    krb5_data li;
+    tb cut = { 0 }, big = { 0 };
+    size_t len, refused = 0;
+    char *line;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(krb5_pac_get_buffer(kctx, alice, PAC_TYPE_LOGON_INFO,
+                                         &li), 0);
+    for (len = 1; len < li.length; len += 7) {
+        cut.len = 0;
+        tb_bytes(&cut, li.data, len);
+        p = replace_buffer(alice, PAC_TYPE_LOGON_INFO, &cut);
+        r.old_pac = p;
+        assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+        assert_true(d.refused);
+        if (d.refusal == KDC_REFUSAL_BAD_PAC)
+            refused++;
+        assert_null(d.indicators);
+        krb5_pac_free(kctx, p);
+    }
+    assert_true(refused > 0);
+    line = kdc_log_line(&r, &d);
+    assert_non_null(strstr(line, "REFUSE"));
+    free(line);
+    krb5_free_data_contents(kctx, &li);
+
+    /* An unknown buffer that makes the PAC too large. */
+    while (big.len <= KDC_MAX_PAC_BYTES)
+        tb_u64(&big, 0);
+    {
+        krb5_data d2 = { KV5M_DATA, (unsigned int)big.len, (char *)big.p };
+        krb5_pac p2 = replace_buffer(alice, 0, NULL);
+
+        assert_int_equal(krb5_pac_add_buffer(kctx, p2, 99, &d2), 0);
+        r.old_pac = p2;
+        assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+        assert_true(d.refused);
+        assert_int_equal(d.refusal, KDC_REFUSAL_BAD_PAC);
+        assert_non_null(strstr(d.reason, "too large"));
+        krb5_pac_free(kctx, p2);
+    }
+
+    tb_free(&cut);
+    tb_free(&big);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, alice);
+    conf_free(cfg);
+}
+
+/* ----------------------------------------------------- AS, local TGS -- */
+
+static void as_rights(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    kdc_request r;
+    kdc_decision d;
+    char *line;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    kdc_decision_init(&d);
+    r.kind = KDC_KIND_AS;
+    r.client = "svc@LOCAL.EXAMPLE";
+    r.service = "krbtgt/LOCAL.EXAMPLE@LOCAL.EXAMPLE";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_null(d.indicators);
+
+    r.client_rights = "admin";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_inds(d.indicators, "adbridge-admin", "adbridge-viewer");
+    line = kdc_log_line(&r, &d);
+    assert_non_null(strstr(line, "ALLOW as client svc@LOCAL.EXAMPLE"));
+    free(line);
+
+    r.client_rights = "viewer, admn";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_BAD_ATTRIBUTE);
+
+    /* Without a configuration nothing is granted (and nothing refused). */
+    r.client_rights = "admin";
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_null(d.indicators);
+
+    kdc_decision_free(&d);
+    conf_free(cfg);
+}
+
+static void local_tgs(void **state)
+{
+    static const char *const admin[] = { "pkinit", "adbridge-admin",
+                                         "adbridge-viewer", NULL };
+    static const char *const none[] = { "pkinit", NULL };
+    conf_config *cfg = load_cfg("");
+    krb5_pac alice = fixture_pac("alice"), np = NULL;
+    kdc_request r;
+    kdc_decision d;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    kdc_decision_init(&d);
+    r.kind = KDC_KIND_LOCAL_TGS;
+    r.service = SVC;
+    r.indicators = admin;
+    r.old_pac = alice;
+    r.require = "admin";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.rights, CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+    assert_null(d.indicators);       /* nothing added */
+
+    /* Pass-through: every buffer but the KDC's own. */
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, alice, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_true(pac_has(np, PAC_TYPE_UPN_DNS_INFO));
+    assert_true(pac_has(np, PAC_TYPE_REQUESTOR));
+    assert_true(pac_has(np, PAC_TYPE_ATTRIBUTES_INFO));
+    assert_false(pac_has(np, PAC_TYPE_CLIENT_INFO));
+    assert_false(pac_has(np, PAC_TYPE_SERVER_CHECKSUM));
+    assert_false(pac_has(np, PAC_TYPE_PRIVSVR_CHECKSUM));
+    krb5_pac_free(kctx, np);
+
+    r.indicators = none;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_REQUIRE);
+    r.require = NULL;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+
+    assert_int_equal(kdc_indicator_rights(cfg, admin),
+                     CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+    assert_int_equal(kdc_indicator_rights(cfg, NULL), 0);
+    assert_int_equal(kdc_indicator_rights(NULL, admin), 0);
+    assert_true(kdc_indicator_is_ours(cfg, "adbridge-x", 10));
+    assert_false(kdc_indicator_is_ours(cfg, "adbridge", 8));
+    assert_false(kdc_indicator_is_ours(NULL, "adbridge-x", 10));
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, alice);
+    conf_free(cfg);
+}
+
+/* --------------------------------------------------- reload, audit -- */
+
+static char last_log[1024];
+static int log_count, err_count;
+
+static void test_log(void *data, int prio, const char *line)
+{
+    (void)data;
+    snprintf(last_log, sizeof(last_log), "%s", line);
+    log_count++;
+    if (prio == KDC_LOG_ERR)
+        err_count++;
+}
+
+static void reload(void **state)
+{
+    char path[128], *text;
+    kdc_bridge *b = NULL;
+    const conf_config *c1, *c2;
+
+    (void)state;
+    tmp_path(path, sizeof(path), "reload");
+    unlink(path);
+    assert_int_equal(kdc_bridge_new(path, test_log, NULL, &b), ADB_OK);
+    assert_string_equal(kdc_bridge_path(b), path);
+    /* Missing file: no configuration, reported once. */
+    err_count = 0;
+    assert_null(kdc_bridge_config(b, 100));
+    assert_null(kdc_bridge_config(b, 101));
+    assert_int_equal(err_count, 1);
+
+    text = conf_text("");
+    write_file(path, text);
+    free(text);
+    assert_null(kdc_bridge_config(b, 101));      /* same second */
+    c1 = kdc_bridge_config(b, 102);
+    assert_non_null(c1);
+    assert_int_equal(c1->trusts[0].map_count, 2);
+    assert_non_null(strstr(last_log, "loaded"));
+    assert_ptr_equal(kdc_bridge_config(b, 103), c1);   /* unchanged */
+
+    text = conf_text("        map = rid:1108 join\n");
+    write_file(path, text);
+    free(text);
+    assert_ptr_equal(kdc_bridge_config(b, 103), c1);   /* rate limit */
+    c2 = kdc_bridge_config(b, 104);
+    assert_non_null(c2);
+    assert_int_equal(c2->trusts[0].map_count, 3);
+
+    /* A broken file is reported; the last good configuration stays. */
+    err_count = 0;
+    write_file(path, "[adbridge]\n    local_realm = LOCAL.EXAMPLE\n"
+                     "[trusts]\n    X = { map = rid:1 nosuchright }\n");
+    c1 = kdc_bridge_config(b, 105);
+    assert_non_null(c1);
+    assert_int_equal(c1->trusts[0].map_count, 3);
+    assert_true(err_count >= 2);
+    assert_non_null(strstr(last_log, path));
+    /* A removed file as well. */
+    unlink(path);
+    c1 = kdc_bridge_config(b, 106);
+    assert_non_null(c1);
+    assert_int_equal(c1->trusts[0].map_count, 3);
+
+    kdc_bridge_free(b);
+    kdc_bridge_free(NULL);
+    assert_null(kdc_bridge_config(NULL, 1));
+    assert_int_equal(kdc_bridge_new(path, NULL, NULL, NULL), ADB_ERR_INVALID);
+    b = NULL;
+    assert_int_equal(kdc_bridge_new(NULL, NULL, NULL, &b), ADB_OK);
+    assert_string_equal(kdc_bridge_path(b), KDC_DEFAULT_CONFIG);
+    kdc_bridge_free(b);
+}
+
+static void audit_append(void **state)
+{
+    char path[128], buf[256];
+    struct stat st;
+    FILE *f;
+    size_t n;
+
+    (void)state;
+    tmp_path(path, sizeof(path), "audit");
+    unlink(path);
+    assert_int_equal(kdc_audit_append(path, "{\"a\":1}"), ADB_OK);
+    assert_int_equal(kdc_audit_append(path, "{\"b\":2}"), ADB_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_string_equal(buf, "{\"a\":1}\n{\"b\":2}\n");
+    unlink(path);
+    assert_int_equal(kdc_audit_append("/nonexistent/dir/x", "{}"),
+                     ADB_ERR_IO);
+    assert_int_equal(kdc_audit_append(NULL, "{}"), ADB_ERR_INVALID);
+    assert_string_equal(kdc_refusal_name(KDC_REFUSAL_REQUIRE), "require");
+    assert_string_equal(kdc_refusal_name(KDC_REFUSAL_NONE), "none");
+}
+
+/* Names from a PAC cannot break the log line or the JSON record. */
+static void hostile_names(void **state)
+{
+    conf_config *cfg = load_cfg("        refuse_without_rights = false\n");
+    kdc_request r;
+    kdc_decision d;
+    char *line, *json;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    kdc_decision_init(&d);
+    r.kind = KDC_KIND_AS;
+    r.client = "evil\n\"x\\ y@LOCAL";
+    r.service = "svc";
+    r.client_rights = "viewer";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    line = kdc_log_line(&r, &d);
+    assert_null(strchr(line, '\n'));
+    assert_non_null(strstr(line, "evil?\"x\\?y@LOCAL"));
+    json = kdc_audit_json(&r, &d, 0);
+    assert_non_null(strstr(json, "\"evil\\u000a\\\"x\\\\ y@LOCAL\""));
+    free(line);
+    free(json);
+    assert_null(kdc_log_line(NULL, &d));
+    assert_null(kdc_audit_json(&r, NULL, 0));
+    kdc_decision_free(&d);
+    conf_free(cfg);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(alice_admin),
+        cmocka_unit_test(users),
+        cmocka_unit_test(frank_filtered),
+        cmocka_unit_test(carol_allowed_without_refusal),
+        cmocka_unit_test(require_attribute),
+        cmocka_unit_test(no_config_unknown_trust_no_pac),
+        cmocka_unit_test(inconsistent),
+        cmocka_unit_test(malformed_and_oversized),
+        cmocka_unit_test(as_rights),
+        cmocka_unit_test(local_tgs),
+        cmocka_unit_test(reload),
+        cmocka_unit_test(audit_append),
+        cmocka_unit_test(hostile_names),
+    };
+
+    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
