@@ -939,6 +939,84 @@ static bool is_directive(const char *line, size_t len, const char *word)
            (line[n] == ' ' || line[n] == '\t');
 }
 
+/* A sealed-off private copy of @len bytes: an anonymous memory file whose
+ * /proc/self/fd path profile_init() can read.  Returns the fd, or -1 with
+ * errno set. */
+static int memfile(const char *buf, size_t len)
+{
+    size_t i;
+    ssize_t n;
+    int fd = memfd_create("adbridge.conf", MFD_CLOEXEC), saved;
+
+    if (fd < 0)
+        return -1;
+    for (i = 0; i < len; i += (size_t)n) {
+        n = write(fd, buf + i, len - i);
+        if (n <= 0) {
+            saved = n < 0 ? errno : EIO;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+    }
+    return fd;
+}
+
+/* profile_init() of a memory file holding @buf[0..len): 0 or its error. */
+static long parse_bytes(const char *buf, size_t len)
+{
+    char fdpath[64];
+    const char *files[2] = { fdpath, NULL };
+    profile_t prof = NULL;
+    long pret;
+    int fd = memfile(buf, len);
+
+    if (fd < 0)
+        return errno != 0 ? errno : EIO;
+    snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+    pret = profile_init(files, &prof);
+    if (prof != NULL)
+        profile_release(prof);
+    close(fd);
+    return pret;
+}
+
+/*
+ * error_line - the line of a syntax error MIT's profile parser reported
+ * without one: the first k such that lines 1..k alone fail to parse (lines
+ * before an error parse cleanly, so a binary search over prefixes finds it
+ * in O(log lines) parses).  0 if it cannot be pinned down (e.g. the error
+ * only shows at the end of the file).
+ */
+static size_t error_line(const char *buf, size_t len)
+{
+    size_t lines = 0, lo = 1, hi, mid, i, end;
+
+    for (i = 0; i < len; i++)
+        if (buf[i] == '\n')
+            lines++;
+    if (len > 0 && buf[len - 1] != '\n')
+        lines++;
+    hi = lines;
+    while (lo < hi) {
+        mid = lo + (hi - lo) / 2;
+        for (i = 0, end = 0; i < len && end < mid; i++)
+            if (buf[i] == '\n')
+                end++;
+        if (parse_bytes(buf, i) != 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    /* Confirm: the prefix ending at line lo fails, the one before not. */
+    for (i = 0, end = 0; i < len && end < lo; i++)
+        if (buf[i] == '\n')
+            end++;
+    if (lines == 0 || parse_bytes(buf, i) == 0)
+        return 0;
+    return lo;
+}
+
 /*
  * snapshot - read @path once (a regular file of at most 1 MiB), refuse what
  * MIT's profile parser would act on beyond parsing -- `include FILE` and
@@ -946,10 +1024,12 @@ static bool is_directive(const char *line, size_t len, const char *word)
  * library) at the start of a line, and NUL bytes -- and copy the bytes into
  * an anonymous memory file whose /proc/self/fd path is handed to
  * profile_init(): what is checked is exactly what is parsed, however the
- * file changes meanwhile.  On success *fd_out is the memory file (close it);
- * problems are reported through @ld.
+ * file changes meanwhile.  On success *fd_out is the memory file (close it)
+ * and *buf_out, *len_out the bytes (free() them); problems are reported
+ * through @ld.
  */
-static adb_err snapshot(loader *ld, const char *path, int *fd_out)
+static adb_err snapshot(loader *ld, const char *path, int *fd_out,
+                        char **buf_out, size_t *len_out)
 {
     struct stat st;
     char *buf = NULL;
@@ -1017,7 +1097,7 @@ static adb_err snapshot(loader *ld, const char *path, int *fd_out)
         ret = ADB_ERR_MALFORMED;
         goto cleanup;
     }
-    mfd = memfd_create("adbridge.conf", MFD_CLOEXEC);
+    mfd = memfile(buf, len);
     if (mfd < 0) {
         ret = errno == ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_IO;
         if (ret == ADB_ERR_IO)
@@ -1025,17 +1105,11 @@ static adb_err snapshot(loader *ld, const char *path, int *fd_out)
                     strerror(errno));
         goto cleanup;
     }
-    for (i = 0; i < len; i += (size_t)n) {
-        n = write(mfd, buf + i, len - i);
-        if (n <= 0) {
-            problem(ld, "%s: cannot make a private copy: %s", path,
-                    n < 0 ? strerror(errno) : "short write");
-            ret = ADB_ERR_IO;
-            goto cleanup;
-        }
-    }
     *fd_out = mfd;
     mfd = -1;
+    *buf_out = buf;
+    *len_out = len;
+    buf = NULL;
 
 cleanup:
     if (fd >= 0)
@@ -1056,7 +1130,8 @@ adb_err conf_load(const char *path, conf_config **config_out,
     conf_config *cfg = NULL;
     loader ld;
     const char *files[2];
-    char snap_path[64];
+    char snap_path[64], *snap_buf = NULL;
+    size_t snap_len = 0;
     int snap_fd = -1;
     long pret;
     adb_err ret = ADB_OK;
@@ -1082,7 +1157,7 @@ adb_err conf_load(const char *path, conf_config **config_out,
     adb_arena_init(&cfg->arena, 4096);
     ld.cfg = cfg;
 
-    ret = snapshot(&ld, path, &snap_fd);
+    ret = snapshot(&ld, path, &snap_fd, &snap_buf, &snap_len);
     if (ret)
         goto cleanup;
     snprintf(snap_path, sizeof(snap_path), "/proc/self/fd/%d", snap_fd);
@@ -1097,8 +1172,15 @@ adb_err conf_load(const char *path, conf_config **config_out,
             problem(&ld, "%s: cannot open: %s", path, strerror((int)pret));
             ret = ADB_ERR_IO;
         } else {
-            /* A profile syntax error; the library gives no line number. */
-            problem(&ld, "%s: %s", path, error_message(pret));
+            /* A profile syntax error; the library gives no line number,
+             * so find it. */
+            size_t line = error_line(snap_buf, snap_len);
+
+            if (line > 0)
+                problem(&ld, "%s: line %zu: %s", path, line,
+                        error_message(pret));
+            else
+                problem(&ld, "%s: %s", path, error_message(pret));
             ret = ADB_ERR_MALFORMED;
         }
         goto cleanup;
@@ -1124,6 +1206,7 @@ cleanup:
         profile_release(ld.prof);
     if (snap_fd >= 0)
         close(snap_fd);
+    free(snap_buf);
     conf_free(cfg);
     conf_problems_free(&local);
     return ret;

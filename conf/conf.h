@@ -10,10 +10,14 @@
  * their meaning and defaults.
  *
  * Loading is "config check": every problem in the file is collected (not
- * just the first) as a precise, line-less English message naming the
- * section, the trust and the map line (MIT's profile library does not report
- * line numbers, not even for syntax errors).  A configuration with any
- * problem is refused as a whole; there is no partially loaded config.
+ * just the first) as a precise English message naming the section, the
+ * trust and the map line.  MIT's profile library reports syntax errors
+ * without a line number; conf_load finds the line (binary search over line
+ * prefixes of its private copy of the file).  The file is read once
+ * (a regular file, at most 1 MiB); `include`, `includedir` and `module`
+ * directives, which MIT's parser would follow, are refused with their line.
+ * A configuration with any problem is refused as a whole; there is no
+ * partially loaded config.
  *
  * A loaded conf_config is immutable and owns everything it points to (one
  * arena); it may be shared read-only between threads.

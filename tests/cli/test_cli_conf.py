@@ -141,11 +141,16 @@ def test_config_check():
         "unknown key": (
             good_with(MAP, MAP + "        mapp = rid:1 admin\n"),
             ['trust AD.EXAMPLE.COM: unknown key "mapp"']),
+        # MIT's parser gives no line; adbridge finds it (the line added).
         "syntax: extra brace": (
-            read(GOOD) + "}\n", ["Extra closing brace in profile"]),
+            read(GOOD) + "}\n",
+            ["line %d: Extra closing brace in profile"
+             % (read(GOOD).count("\n") + 1)]),
         "syntax: relation": (
             good_with(MAP, MAP + "        map\n"),
-            ["Syntax error in profile relation"]),
+            ["line %d: Syntax error in profile relation"
+             % (good_with(MAP, MAP + "        map\n").split("\n")
+                .index("        map") + 1)]),
     }
     for name, (text, msgs) in bad.items():
         with Dir(text=text) as d:

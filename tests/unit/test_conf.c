@@ -271,8 +271,8 @@ static void missing_file(void **state)
     conf_problems_free(&pr);
 }
 
-/* MIT's profile library refuses syntax errors with an error code only: the
- * message carries no line number. */
+/* MIT's profile library refuses syntax errors with an error code only;
+ * conf_load finds the line (the first whose prefix fails to parse). */
 static void syntax_errors(void **state)
 {
     char path[64], expected[128];
@@ -289,7 +289,7 @@ static void syntax_errors(void **state)
     assert_null(cfg);
     assert_int_equal(pr.count, 1);
     snprintf(expected, sizeof(expected),
-             "%s: Syntax error in profile relation", path);
+             "%s: line 4: Syntax error in profile relation", path);
     assert_string_equal(pr.messages[0], expected);
 
     write_tmp(path, GLOBAL "    }\n");
@@ -298,7 +298,19 @@ static void syntax_errors(void **state)
     assert_int_equal(ret, ADB_ERR_MALFORMED);
     assert_int_equal(pr.count, 1);
     snprintf(expected, sizeof(expected),
-             "%s: Extra closing brace in profile", path);
+             "%s: line 4: Extra closing brace in profile", path);
+    assert_string_equal(pr.messages[0], expected);
+
+    /* Deeper: inside a trust block, after valid lines. */
+    write_tmp(path, GLOBAL TRUST_OPEN "        map = rid:1106 admin\n"
+                    "        a line without equals\n"
+                    "        map = rid:1107 viewer\n" TRUST_CLOSE);
+    ret = conf_check(path, &pr);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    assert_int_equal(pr.count, 1);
+    snprintf(expected, sizeof(expected),
+             "%s: line 9: Syntax error in profile relation", path);
     assert_string_equal(pr.messages[0], expected);
     conf_problems_free(&pr);
 }
