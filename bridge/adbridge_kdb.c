@@ -20,6 +20,7 @@
 #define _GNU_SOURCE 1 /* strndup, asprintf */
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -325,6 +326,30 @@ static krb5_error_code set_indicators(const conf_config *config,
     return 0;
 }
 
+/* Log a decision (one KDC log line) and append its audit record; AS and
+ * local requests that involve no adbridge setting are not worth a line. */
+static void report(const conf_config *config, const kdc_request *req,
+                   const kdc_decision *d, time_t now)
+{
+    char *line;
+
+    if (req->kind != KDC_KIND_CROSS_REALM && !d->refused && d->rights == 0 &&
+        d->required == 0)
+        return;
+    line = kdc_log_line(req, d);
+    log_line(NULL, d->refused ? LOG_WARNING : LOG_INFO,
+             line != NULL ? line : "adbridge: (decision not logged: out of "
+                                   "memory)");
+    free(line);
+    if (config != NULL && config->audit_log != NULL) {
+        line = kdc_audit_json(req, d, now);
+        if (line == NULL || kdc_audit_append(config->audit_log, line) != ADB_OK)
+            log_line(NULL, LOG_ERR, "adbridge: cannot append to the audit "
+                                    "log");
+        free(line);
+    }
+}
+
 static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
                                      krb5_db_entry *client,
                                      krb5_keyblock *replaced_reply_key,
@@ -339,7 +364,7 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
     kdc_request req;
     kdc_decision d;
     char *cname = NULL, *sname = NULL, *trealm = NULL, *rights = NULL;
-    char *require = NULL, **inds = NULL, *line = NULL;
+    char *require = NULL, **inds = NULL;
     char *ciname = NULL, *xname = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
@@ -420,24 +445,7 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
         ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
         goto cleanup;
     }
-    /* One line per decision; AS/local requests that involve no adbridge
-     * setting are not worth a line. */
-    if (req.kind == KDC_KIND_CROSS_REALM || d.refused || d.rights != 0 ||
-        d.required != 0) {
-        line = kdc_log_line(&req, &d);
-        log_line(NULL, d.refused ? LOG_WARNING : LOG_INFO,
-                 line != NULL ? line : "adbridge: (decision not logged: "
-                                       "out of memory)");
-        free(line);
-        line = NULL;
-        if (config != NULL && config->audit_log != NULL) {
-            line = kdc_audit_json(&req, &d, now);
-            if (line == NULL ||
-                kdc_audit_append(config->audit_log, line) != ADB_OK)
-                log_line(NULL, LOG_ERR, "adbridge: cannot append to the "
-                                        "audit log");
-        }
-    }
+    report(config, &req, &d, now);
     if (d.refused) {
         ret = KRB5KDC_ERR_POLICY;
         krb5_set_error_message(ctx, ret, "adbridge: %s",
@@ -453,12 +461,116 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
 
 cleanup:
     kdc_decision_free(&d);
-    free(line);
     free(inds);
     free(trealm);
     free(ciname);
     free(xname);
     krb5_dbe_free_string(ctx, rights);
+    krb5_dbe_free_string(ctx, require);
+    krb5_free_unparsed_name(ctx, cname);
+    krb5_free_unparsed_name(ctx, sname);
+    return ret;
+}
+
+/* True if @p is a ticket-granting principal krbtgt/X@Y. */
+static bool is_krbtgt(krb5_const_principal p)
+{
+    return p->length == 2 && p->data[0].length == KRB5_TGS_NAME_SIZE &&
+           memcmp(p->data[0].data, KRB5_TGS_NAME, KRB5_TGS_NAME_SIZE) == 0;
+}
+
+/* True if the decrypted ticket @tkt carries a PAC (AD-IF-RELEVANT/128). */
+static bool has_pac(krb5_context ctx, const krb5_ticket *tkt)
+{
+    krb5_authdata **pac = NULL;
+    bool found;
+
+    if (tkt->enc_part2 == NULL ||
+        krb5_find_authdata(ctx, tkt->enc_part2->authorization_data, NULL,
+                           KRB5_AUTHDATA_WIN2K_PAC, &pac) != 0)
+        return false;
+    found = pac != NULL && pac[0] != NULL;
+    krb5_free_authdata(ctx, pac);
+    return found;
+}
+
+/*
+ * A cross-realm TGT that carries no PAC never reaches issue_pac(): MIT 1.20's
+ * handle_pac() returns early for a TGS request whose header ticket has no PAC
+ * (seen in tests/e2e/test_bridge.sh, mode nopac).  This hook sees every TGS
+ * request's decrypted header ticket, so it decides exactly that case: a
+ * ticket issued by another realm's KDC (server krbtgt/LOCAL@OTHER) without a
+ * PAC is decided as a cross-realm request with no PAC -- refused when the
+ * trust requires a PAC (the default) or is unknown.  Tickets with a PAC are
+ * left to issue_pac().
+ */
+static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
+                                            krb5_kdc_req *request,
+                                            krb5_db_entry *server,
+                                            krb5_ticket *ticket,
+                                            const char **status,
+                                            krb5_pa_data ***e_data)
+{
+    kdc_bridge *bridge = state_get(ctx);
+    const conf_config *config;
+    const krb5_principal tgs = ticket != NULL ? ticket->server : NULL;
+    kdc_request req;
+    kdc_decision d;
+    char *cname = NULL, *sname = NULL, *trealm = NULL, *require = NULL;
+    krb5_error_code ret = 0;
+    time_t now = time(NULL);
+
+    memset(&req, 0, sizeof(req));
+    kdc_decision_init(&d);
+    if (backend.vt.check_policy_tgs != NULL) {
+        ret = backend.vt.check_policy_tgs(ctx, request, server, ticket,
+                                          status, e_data);
+        if (ret && ret != KRB5_PLUGIN_OP_NOTSUPP)
+            goto cleanup;
+        ret = 0;
+    }
+    if (bridge == NULL || tgs == NULL || server == NULL ||
+        ticket->enc_part2 == NULL || !is_krbtgt(tgs) ||
+        krb5_realm_compare(ctx, tgs, server->princ) || has_pac(ctx, ticket))
+        goto cleanup;
+
+    config = kdc_bridge_config(bridge, now);
+    trealm = strndup(tgs->realm.data != NULL ? tgs->realm.data : "",
+                     tgs->realm.length);
+    if (trealm == NULL) {
+        ret = ENOMEM;
+        goto cleanup;
+    }
+    if (krb5_unparse_name(ctx, ticket->enc_part2->client, &cname) != 0)
+        cname = NULL;
+    if (krb5_unparse_name(ctx, server->princ, &sname) != 0)
+        sname = NULL;
+    if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
+        require = NULL;
+    req.kind = KDC_KIND_CROSS_REALM;
+    req.client = cname;
+    req.service = sname;
+    req.trust_realm = trealm;
+    req.require = require;
+    req.old_pac = NULL;
+    if (kdc_decide(ctx, config, &req, &d) != ADB_OK) {
+        log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
+                                "the request");
+        ret = KRB5KDC_ERR_POLICY;
+        *status = "ADBRIDGE_INTERNAL_ERROR";
+        goto cleanup;
+    }
+    report(config, &req, &d, now);
+    if (d.refused) {
+        ret = KRB5KDC_ERR_POLICY;
+        *status = "ADBRIDGE_POLICY";
+        krb5_set_error_message(ctx, ret, "adbridge: %s",
+                               kdc_refusal_name(d.refusal));
+    }
+
+cleanup:
+    kdc_decision_free(&d);
+    free(trealm);
     krb5_dbe_free_string(ctx, require);
     krb5_free_unparsed_name(ctx, cname);
     krb5_free_unparsed_name(ctx, sname);
@@ -514,6 +626,7 @@ static void adb_load(void)
     kdb_function_table.fini_module = adb_fini_module;
     kdb_function_table.create = adb_create;
     kdb_function_table.issue_pac = adb_issue_pac;
+    kdb_function_table.check_policy_tgs = adb_check_policy_tgs;
 }
 
 __attribute__((destructor))

@@ -6,8 +6,10 @@
 # gss_probe, an initiator + acceptor in one process), users without rights
 # and services requiring rights refuse, local principals get rights from
 # adbridge_rights, the configuration is re-read while the KDC runs (a broken
-# one is refused), decisions are logged and audited, and kdb5_util and
-# kadmin.local keep working through the module.
+# one is refused), decisions are logged and audited, forged cross-realm TGTs
+# (injected SIDs, malformed / tampered PAC, no PAC) are handled, and
+# kdb5_util, kadmin.local and kadmind (remote kadmin, started here inside the
+# bed's namespace and always stopped) keep working through the module.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
@@ -18,7 +20,18 @@ set -a
 set +a
 work=$(mktemp -d)
 conf=$bed/adbridge.conf
-trap 'cp -f "$work/conf.orig" "$conf" 2>/dev/null || true; rm -rf "$work"' EXIT
+kadmind_pid=
+cleanup() {
+  # kadmind (started below inside the bed's namespace) always stops
+  if [ -n "$kadmind_pid" ] && kill -0 "$kadmind_pid" 2>/dev/null; then
+    kill -TERM "$kadmind_pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$kadmind_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$kadmind_pid" 2>/dev/null || true
+  fi
+  cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
 cp "$conf" "$work/conf.orig"
 kdclog=$bed/log/krb5kdc.log
 audit=$bed/audit.jsonl
@@ -191,14 +204,62 @@ if [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ]; then
       || { cat "$work/forge.log"; fail "forging ($1) failed"; }
     mv -f "$work/$2.ccache" "$work/$2.cc"
   }
-  # SID injection: LOCAL's Domain Admins in ExtraSids is filtered, the
-  # mapped group still counts, LOGON_INFO is re-encoded without the SID.
-  forge plain alice 1109 513,1103 "$LOCAL_DOMAIN_SID-512"
+  # mark; newlog: the KDC log lines / audit records written since mark
+  mark() { lmark=$(wc -l <"$kdclog"); amark=$(wc -l <"$audit"); }
+  newlog() { tail -n +$((lmark + 1)) "$kdclog"; }
+  newaudit() { tail -n +$((amark + 1)) "$audit"; }
+  # SID injection: SIDs AD may not assert through this trust (the local
+  # realm's Domain Admins, BUILTIN Administrators, another domain's Domain
+  # Admins) in ExtraSids are filtered with their rules; they grant nothing.
+  inj="$LOCAL_DOMAIN_SID-512,S-1-5-32-544,S-1-5-21-9-9-9-512"
+  # carol (no mapped group): refused, no rights, all three listed.
+  mark
+  forge plain carol 1111 513 "$inj"
+  NOFRESH=1 expect_refused carol
+  # (the client library sends a refused TGS-REQ twice: one line each)
+  newlog | grep -o "adbridge: [A-Z]* cross-realm.*" >"$work/lines"
+  sort -u "$work/lines" | sed 's/^/  log: /'
+  [ -s "$work/lines" ] && ! grep -v "^adbridge: REFUSE cross-realm client carol@AD.EXAMPLE.COM service $DEVICE_PRINCIPAL trust AD.EXAMPLE.COM rights - filtered 3 SID(s) refusal map: no-rights: " "$work/lines" \
+    || fail "carol (injected SIDs): not (only) REFUSE lines with 3 filtered SIDs and no-rights"
+  # alice (admin group): exactly admin + viewer, the SIDs gone from LOGON_INFO.
+  forge plain alice 1109 513,1103 "$inj"
   NOFRESH=1 expect_ok alice
   has "auth-indicator: adbridge-admin" alice
+  has "auth-indicator: adbridge-viewer" alice
+  [ "$(grep -c "^auth-indicator: " "$work/out")" = 2 ] || { cat "$work/out"; fail "alice (injected SIDs): not exactly two indicators"; }
   has "logon-info: present groups 2 extra-sids 0 user-rid 1109" alice
-  grep "ALLOW cross-realm client alice@AD.EXAMPLE.COM" "$kdclog" | tail -1 | grep -q "filtered 1 SID(s) logon-info re-encoded" \
-    || fail "injected SID not reported as filtered"
+  newlog | grep -o "adbridge: [A-Z]* cross-realm client alice.*" >"$work/lines"
+  sed 's/^/  log: /' "$work/lines"
+  [ "$(grep -c "^adbridge: ALLOW cross-realm client alice@AD.EXAMPLE.COM .*rights admin,viewer grants [^ ]*-1103=\"rid:1103 admin\" filtered 3 SID(s) logon-info re-encoded without them$" "$work/lines")" = 1 ] \
+    && [ "$(wc -l <"$work/lines")" = 1 ] || fail "alice (injected SIDs): not one ALLOW line with 3 filtered SIDs"
+  newaudit >"$work/audit.new"
+  $SYS_PY - "$work/audit.new" "$LOCAL_DOMAIN_SID" <<'PY' || fail "audit records of the SID injection"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+carols = [r for r in recs if r["client"] == "carol@AD.EXAMPLE.COM"]
+alices = [r for r in recs if r["client"] == "alice@AD.EXAMPLE.COM"]
+# carol's refused request was sent twice by the client library
+assert len(carols) >= 1 and len(alices) == 1 and len(carols) + 1 == len(recs), recs
+want = {(sys.argv[2] + "-512", "extra_sid", "local-domain"),
+        ("S-1-5-32-544", "extra_sid", "builtin"),
+        ("S-1-5-21-9-9-9-512", "extra_sid", "outside-trusted-domain")}
+alice = alices[0]
+for carol in carols:
+  assert carol["client"] == "carol@AD.EXAMPLE.COM" and carol["decision"] == "refuse", carol
+  assert carol["refusal"] == "map" and "no-rights" in carol["reason"], carol
+  assert carol["rights"] == [] and carol["grants"] == [], carol
+  got = {(f["sid"], f["source"], f["rule"]) for f in carol["filtered"]}
+  assert got == want and len(carol["filtered"]) == 3, carol["filtered"]
+assert alice["client"] == "alice@AD.EXAMPLE.COM" and alice["decision"] == "allow", alice
+assert alice["rights"] == ["admin", "viewer"], alice
+assert alice["logon_info"] == "filtered", alice
+got = {(f["sid"], f["source"], f["rule"]) for f in alice["filtered"]}
+assert got == want and len(alice["filtered"]) == 3, alice["filtered"]
+# only the mapped group grants; none of the injected SIDs does
+assert {g["sid"] for g in alice["grants"]} == {"S-1-5-21-3623811015-3361044348-30300820-1103"}, alice["grants"]
+for f in carol["filtered"]:
+    print("  audit: carol filtered %s (%s) rule %s" % (f["sid"], f["source"], f["rule"]))
+PY
   # Malformed LOGON_INFO, correctly signed: refused with a clear line.
   for mode in truncate garbage; do
     n0=$(grep -c "refusal bad-pac: malformed PAC: LOGON_INFO" "$kdclog" || true)
@@ -212,6 +273,41 @@ if [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ]; then
   # module; the module would refuse it as inconsistent-pac).
   forge rename alice 1109 513,1103
   NOFRESH=1 ANYERR=1 expect_refused alice
+  # PAC changed after signing (GroupIds RID 1104 -> 1103, which would map
+  # to admin): the server signature made with the trust key no longer
+  # matches. MIT verifies it before the module runs (HEADER_PAC, "Message
+  # stream modified"); the module never sees the request.
+  # control: the same ticket untampered is accepted (viewer only)
+  forge plain alice 1109 513,1104
+  NOFRESH=1 expect_ok alice
+  has "auth-indicator: adbridge-viewer" alice
+  hasnt "auth-indicator: adbridge-admin" alice
+  mark
+  forge tamper alice 1109 513,1104
+  NOFRESH=1 ANYERR=1 expect_refused alice
+  grep -qi "modified" "$work/err" || { cat "$work/err"; fail "tamper: not refused as a modified message"; }
+  newlog | grep -q "HEADER_PAC: .* alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL, Message stream modified" \
+    || { newlog; fail "tamper: no KDC line refusing the header ticket's PAC"; }
+  ! newlog | grep -q "adbridge: .*alice@" || { newlog; fail "tamper: the module saw the tampered PAC"; }
+  ! newlog | grep -q "ISSUE: .*alice@AD.EXAMPLE.COM for" || fail "tamper: a ticket was issued"
+  newlog | grep "HEADER_PAC" | tail -1 | sed 's/^.*TGS_REQ/  log: TGS_REQ/'
+  NOFRESH= expect_ok alice
+  has "auth-indicator: adbridge-admin" alice
+  # No PAC at all (the AD-IF-RELEVANT element holding AD-WIN2K-PAC removed).
+  # MIT 1.20 alone issues a ticket for this: for a TGS-REQ whose header
+  # ticket has no PAC, handle_pac() (kdc_authdata.c) skips
+  # krb5_db_issue_pac(), so issue_pac() never runs. The module therefore
+  # decides this case in check_policy_tgs(): require_pac = true (the
+  # default) refuses it with KDC_ERR_POLICY and a no-pac log line.
+  mark
+  forge nopac alice 1109 513,1103
+  rc=0; run_probe alice || rc=$?
+  [ $rc = 2 ] || { cat "$work/out" "$work/err"; fail "nopac: a cross-realm TGT without PAC was not refused (probe exit $rc)"; }
+  grep -qi "policy" "$work/err" || { cat "$work/err"; fail "nopac: refusal is not a KDC policy error"; }
+  newlog | grep -q "adbridge: REFUSE cross-realm client alice@AD.EXAMPLE.COM .*refusal map: no-pac" \
+    || { newlog; fail "nopac: no adbridge no-pac refusal in the KDC log"; }
+  ! newlog | grep -q "ISSUE: .* alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL" || fail "nopac: a ticket was issued"
+  newlog | grep "adbridge: REFUSE" | tail -1 | sed 's/^.*adbridge:/  log: adbridge:/'
 else
   echo "  (python3-impacket not installed: forged-ticket checks skipped)"
 fi
@@ -230,5 +326,65 @@ grep -q "^localadmin@LOCAL.EXAMPLE$" "$work/kadm.out" || fail "kadmin.local list
 kadm "delprinc -force localuser@$LOCAL_REALM"
 kadm "getprinc localadmin@$LOCAL_REALM"
 echo "  kdb5_util dump: $(grep -c '^princ' "$work/dump") principals; kadmin.local OK"
+
+echo "== kadmind through the module (remote kadmin)"
+# A copy of the bed's kdc.conf for this test only: kadmind listens on the
+# bed's local address only (inside the namespace), with an ACL of its own
+# that lets the test's admin principal inquire and nothing else.
+kdir=$work/kadmind
+mkdir -p "$kdir"
+KADMIN_PRINC="adbtest/admin@$LOCAL_REALM"
+printf '%s i\n' "$KADMIN_PRINC" >"$kdir/kadm5.acl"
+awk -v acl="$kdir/kadm5.acl" -v ip="$LOCAL_KDC_IP" '
+  /^[ \t]*acl_file[ \t]*=/ { print "\t\tacl_file = " acl
+                             print "\t\tkadmind_listen = " ip ":749"
+                             print "\t\tkpasswd_listen = " ip ":464"
+                             n++; next }
+  { print }
+  END { if (n != 1) exit 1 }' "$KRB5_KDC_PROFILE" >"$kdir/kdc.conf" || fail "no acl_file line in $KRB5_KDC_PROFILE"
+tb kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $KADMIN_PRINC" >/dev/null 2>&1 || true
+apw="Adm-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+kadm "addprinc -pw $apw $KADMIN_PRINC"
+kadmlog=$LOG_DIR/kadmin.log
+k0=$(wc -l <"$kadmlog" 2>/dev/null || echo 0)
+# testbed.sh exec execs ip netns exec, which execs env, which execs kadmind:
+# $! is kadmind itself.
+"$TESTBED" exec "$bed" env KRB5_KDC_PROFILE="$kdir/kdc.conf" \
+  kadmind -nofork -r "$LOCAL_REALM" -P "$kdir/kadmind.pid" </dev/null >"$kdir/kadmind.out" 2>&1 &
+kadmind_pid=$!
+for i in $(seq 1 100); do
+  tb ss -Hlnt "src $LOCAL_KDC_IP and sport = :749" | grep -q . && break
+  kill -0 "$kadmind_pid" 2>/dev/null || { cat "$kdir/kadmind.out"; tail -5 "$kadmlog"; fail "kadmind exited"; }
+  [ "$i" -lt 100 ] || fail "kadmind does not listen on $LOCAL_KDC_IP:749"
+  sleep 0.1
+done
+[ "$(tr -d ' \n' <"$kdir/kadmind.pid")" = "$kadmind_pid" ] || fail "kadmind's pid file does not name $kadmind_pid"
+# nothing of kadmind's listens outside the bed's local address
+tb ss -Hlntup | grep "pid=$kadmind_pid," | awk '{print $5}' >"$kdir/listen"
+[ -s "$kdir/listen" ] || fail "ss shows no socket of kadmind"
+! grep -v "^$LOCAL_KDC_IP:" "$kdir/listen" || fail "kadmind listens on another address"
+rc=0
+tb kadmin -r "$LOCAL_REALM" -p "$KADMIN_PRINC" -w "$apw" -q "getprinc localadmin@$LOCAL_REALM" \
+  >"$work/kadmin.out" 2>&1 || rc=$?
+[ $rc = 0 ] && grep -q "^Principal: localadmin@LOCAL.EXAMPLE$" "$work/kadmin.out" \
+  || { cat "$work/kadmin.out"; fail "remote kadmin getprinc (exit $rc)"; }
+grep -q "^Number of keys: [1-9]" "$work/kadmin.out" || { cat "$work/kadmin.out"; fail "remote getprinc: no keys"; }
+# the ACL is enforced: no add right
+rc=0
+tb kadmin -r "$LOCAL_REALM" -p "$KADMIN_PRINC" -w "$apw" -q "addprinc -randkey nobody@$LOCAL_REALM" \
+  >"$work/kadmin2.out" 2>&1 || rc=$?
+grep -q "Operation requires .*add.* privilege" "$work/kadmin2.out" || { cat "$work/kadmin2.out"; fail "kadmind did not apply the ACL"; }
+tail -n +$((k0 + 1)) "$kadmlog" >"$kdir/log.new"
+grep -q "Request: kadm5_get_principal, localadmin@LOCAL.EXAMPLE, success, client=$KADMIN_PRINC" "$kdir/log.new" \
+  || { cat "$kdir/log.new"; fail "no kadmind log line for the remote getprinc"; }
+grep "Request: kadm5_get_principal" "$kdir/log.new" | tail -1 | sed 's/^.*kadmind[^:]*: /  kadmind: /'
+! grep -qF -- "$apw" "$kadmlog" "$kdclog" "$audit" || fail "the admin password appears in a log"
+kill -TERM "$kadmind_pid"
+for _ in $(seq 1 50); do kill -0 "$kadmind_pid" 2>/dev/null || break; sleep 0.1; done
+! kill -0 "$kadmind_pid" 2>/dev/null || fail "kadmind did not stop"
+wait "$kadmind_pid" 2>/dev/null || true
+kadmind_pid=
+tb kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $KADMIN_PRINC" >/dev/null 2>&1 || true
+echo "  remote kadmin getprinc through kadmind: OK; kadmind stopped"
 
 echo "PASS: test_bridge"
