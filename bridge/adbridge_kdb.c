@@ -328,8 +328,8 @@ static krb5_error_code set_indicators(const conf_config *config,
 
 /* Log a decision (one KDC log line) and append its audit record; AS and
  * local requests that involve no adbridge setting are not worth a line. */
-static void report(const conf_config *config, const kdc_request *req,
-                   const kdc_decision *d, time_t now)
+static void report(kdc_bridge *bridge, const conf_config *config,
+                   const kdc_request *req, const kdc_decision *d, time_t now)
 {
     char *line;
 
@@ -343,7 +343,8 @@ static void report(const conf_config *config, const kdc_request *req,
     free(line);
     if (config != NULL && config->audit_log != NULL) {
         line = kdc_audit_json(req, d, now);
-        if (line == NULL || kdc_audit_append(config->audit_log, line) != ADB_OK)
+        if (line == NULL ||
+            kdc_bridge_audit(bridge, config->audit_log, line, now) != ADB_OK)
             log_line(NULL, LOG_ERR, "adbridge: cannot append to the audit "
                                     "log");
         free(line);
@@ -445,7 +446,7 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
         ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
         goto cleanup;
     }
-    report(config, &req, &d, now);
+    report(bridge, config, &req, &d, now);
     if (d.refused) {
         ret = KRB5KDC_ERR_POLICY;
         krb5_set_error_message(ctx, ret, "adbridge: %s",
@@ -560,7 +561,7 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         *status = "ADBRIDGE_INTERNAL_ERROR";
         goto cleanup;
     }
-    report(config, &req, &d, now);
+    report(bridge, config, &req, &d, now);
     if (d.refused) {
         ret = KRB5KDC_ERR_POLICY;
         *status = "ADBRIDGE_POLICY";

@@ -182,7 +182,12 @@ struct kdc_bridge {
     struct timespec st_mtim;
     time_t last_check;
     bool checked;
+    int audit_fd;                 /* the audit log, kept open; -1 if none */
+    char *audit_path;             /* the path audit_fd was opened as */
+    time_t audit_checked;         /* last rotation check */
 };
+
+static void audit_close(kdc_bridge *b);
 
 __attribute__((format(printf, 3, 4)))
 static void blog(const kdc_bridge *b, int prio, const char *fmt, ...)
@@ -274,6 +279,7 @@ adb_err kdc_bridge_new(const char *path, kdc_log_fn *log, void *log_data,
     b = calloc(1, sizeof(*b));
     if (b == NULL)
         goto cleanup;
+    b->audit_fd = -1;
     b->path = strdup(path != NULL ? path : KDC_DEFAULT_CONFIG);
     if (b->path == NULL)
         goto cleanup;
@@ -292,6 +298,7 @@ void kdc_bridge_free(kdc_bridge *b)
 {
     if (b == NULL)
         return;
+    audit_close(b);
     conf_free(b->config);
     free(b->path);
     free(b);
@@ -1001,24 +1008,17 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     return sb_finish(&sb);
 }
 
-adb_err kdc_audit_append(const char *path, const char *line)
+/* Append @line and a newline to the open file @fd in one write(). */
+static adb_err audit_write(int fd, const char *line)
 {
-    char *rec = NULL;
+    char *rec = str_printf("%s\n", line);
     size_t len, off = 0;
     ssize_t n;
     adb_err ret = ADB_ERR_IO;
-    int fd = -1;
 
-    if (path == NULL || line == NULL)
-        return ADB_ERR_INVALID;
-    rec = str_printf("%s\n", line);
     if (rec == NULL)
         return ADB_ERR_NOMEM;
     len = strlen(rec);
-    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-              0600);
-    if (fd < 0)
-        goto cleanup;
     while (off < len) {
         n = write(fd, rec + off, len - off);
         if (n < 0 && errno == EINTR)
@@ -1030,8 +1030,74 @@ adb_err kdc_audit_append(const char *path, const char *line)
     ret = ADB_OK;
 
 cleanup:
-    if (fd >= 0 && close(fd) != 0)
-        ret = ADB_ERR_IO;
     free(rec);
+    return ret;
+}
+
+static int audit_open(const char *path)
+{
+    return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+                0600);
+}
+
+adb_err kdc_audit_append(const char *path, const char *line)
+{
+    adb_err ret;
+    int fd;
+
+    if (path == NULL || line == NULL)
+        return ADB_ERR_INVALID;
+    fd = audit_open(path);
+    if (fd < 0)
+        return ADB_ERR_IO;
+    ret = audit_write(fd, line);
+    if (close(fd) != 0 && ret == ADB_OK)
+        ret = ADB_ERR_IO;
+    return ret;
+}
+
+/* Close the cached audit file of @b. */
+static void audit_close(kdc_bridge *b)
+{
+    if (b->audit_fd >= 0)
+        close(b->audit_fd);
+    b->audit_fd = -1;
+    free(b->audit_path);
+    b->audit_path = NULL;
+}
+
+adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
+                         time_t now)
+{
+    struct stat by_path, by_fd;
+    adb_err ret;
+
+    if (b == NULL || path == NULL || line == NULL)
+        return ADB_ERR_INVALID;
+    /* Reopen when the configured path changed, and at most once a second
+     * when the file at that path is no longer the one we hold (rotated or
+     * removed). */
+    if (b->audit_fd >= 0 && strcmp(b->audit_path, path) != 0)
+        audit_close(b);
+    if (b->audit_fd >= 0 && now != b->audit_checked) {
+        b->audit_checked = now;
+        if (stat(path, &by_path) != 0 || fstat(b->audit_fd, &by_fd) != 0 ||
+            by_path.st_dev != by_fd.st_dev || by_path.st_ino != by_fd.st_ino)
+            audit_close(b);
+    }
+    if (b->audit_fd < 0) {
+        b->audit_path = strdup(path);
+        if (b->audit_path == NULL)
+            return ADB_ERR_NOMEM;
+        b->audit_fd = audit_open(path);
+        if (b->audit_fd < 0) {
+            audit_close(b);
+            return ADB_ERR_IO;
+        }
+        b->audit_checked = now;
+    }
+    ret = audit_write(b->audit_fd, line);
+    if (ret == ADB_ERR_IO)
+        audit_close(b);      /* try a fresh open next time */
     return ret;
 }

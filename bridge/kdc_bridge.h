@@ -206,6 +206,17 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
  */
 adb_err kdc_audit_append(const char *path, const char *line);
 
+/*
+ * kdc_bridge_audit - like kdc_audit_append, but through a descriptor @b
+ * keeps open between requests (the KDC appends one record per decision):
+ * reopened when @path differs from the last call, and, at most once per
+ * second of @now, when the file at @path is no longer the one held (log
+ * rotation, removal).  Returns ADB_OK, ADB_ERR_IO (the next call opens
+ * afresh), ADB_ERR_NOMEM, ADB_ERR_INVALID.
+ */
+adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
+                         time_t now);
+
 /* kdc_refusal_name - "none", "no-config", "map"... (static). */
 const char *kdc_refusal_name(kdc_refusal refusal);
 

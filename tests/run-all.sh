@@ -6,7 +6,8 @@
 # tests; end-to-end tests against a real Samba AD DC and MIT krb5kdc
 # (network namespace, loopback only) incl. differential tests against Samba's
 # decoder on the real PACs; libFuzzer run from the real-PAC seed corpus; the
-# differential test over the fuzzer's corpus; the benchmark (figures only).
+# differential test over the fuzzer's corpus; the benchmarks (figures only:
+# decoder vs Samba, rights engine, KDC throughput/memory/valgrind).
 #
 # Environment: FUZZ_SECONDS (default 60), BUILD_ROOT (default ./build),
 # SKIP_BENCH=1 to leave out the benchmark.
@@ -64,6 +65,8 @@ stage "differential test over the fuzz corpus" /usr/bin/python3 tests/diff/diff_
 if [ "${SKIP_BENCH:-}" != 1 ]; then
   echo; echo "==== benchmark (figures, not a test)"
   bash bench/run.sh "$root/main" || echo "benchmark could not run"
+  echo; echo "==== KDC benchmark: TGS throughput adbridge vs stock db2, memory, valgrind (figures, not a test)"
+  bash bench/kdc_bench.sh "$root/main" || echo "KDC benchmark could not run"
 fi
 
 echo

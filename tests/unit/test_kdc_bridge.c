@@ -757,6 +757,66 @@ static void audit_append(void **state)
     assert_string_equal(kdc_refusal_name(KDC_REFUSAL_NONE), "none");
 }
 
+/* Read a whole small file into @buf (NUL-terminated). */
+static void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n;
+
+    assert_non_null(f);
+    n = fread(buf, 1, size - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+}
+
+/* The audit file is kept open between records, reopened when the path
+ * changes or (checked once a second) when the file was rotated away. */
+static void audit_kept_open(void **state)
+{
+    char path[128], rotated[160], other[128], buf[256];
+    kdc_bridge *b = NULL;
+    struct stat st;
+    time_t t = 1000;
+
+    (void)state;
+    tmp_path(path, sizeof(path), "auditk");
+    tmp_path(other, sizeof(other), "auditk2");
+    snprintf(rotated, sizeof(rotated), "%s.1", path);
+    unlink(path);
+    unlink(other);
+    unlink(rotated);
+    assert_int_equal(kdc_bridge_new("/nonexistent.conf", NULL, NULL, &b),
+                     ADB_OK);
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"n\":1}", t), ADB_OK);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    /* Rotated within the same second: still written to the held file. */
+    assert_int_equal(rename(path, rotated), 0);
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"n\":2}", t), ADB_OK);
+    assert_int_not_equal(access(path, F_OK), 0);
+    /* A second later the rotation is noticed: a new file at the path. */
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"n\":3}", t + 1), ADB_OK);
+    slurp(rotated, buf, sizeof(buf));
+    assert_string_equal(buf, "{\"n\":1}\n{\"n\":2}\n");
+    slurp(path, buf, sizeof(buf));
+    assert_string_equal(buf, "{\"n\":3}\n");
+    /* A new configured path is used at once. */
+    assert_int_equal(kdc_bridge_audit(b, other, "{\"n\":4}", t + 1), ADB_OK);
+    slurp(other, buf, sizeof(buf));
+    assert_string_equal(buf, "{\"n\":4}\n");
+    /* An unwritable path fails, and the next good one works again. */
+    assert_int_equal(kdc_bridge_audit(b, "/nonexistent/dir/x", "{}", t + 2),
+                     ADB_ERR_IO);
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"n\":5}", t + 2), ADB_OK);
+    slurp(path, buf, sizeof(buf));
+    assert_string_equal(buf, "{\"n\":3}\n{\"n\":5}\n");
+    assert_int_equal(kdc_bridge_audit(NULL, path, "{}", t), ADB_ERR_INVALID);
+    kdc_bridge_free(b);
+    unlink(path);
+    unlink(other);
+    unlink(rotated);
+}
+
 /* Names from a PAC cannot break the log line or the JSON record. */
 static void hostile_names(void **state)
 {
@@ -801,6 +861,7 @@ int main(void)
         cmocka_unit_test(local_tgs),
         cmocka_unit_test(reload),
         cmocka_unit_test(audit_append),
+        cmocka_unit_test(audit_kept_open),
         cmocka_unit_test(hostile_names),
     };
 
