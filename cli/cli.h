@@ -71,6 +71,17 @@ struct cli_json;
 int cli_finish_json(struct cli_json *js);
 
 /*
+ * cli_read_fd - read all of @fd into a new buffer, refusing more than @max
+ * bytes with "NAME is larger than the 1 MiB limit for WHAT" (@what e.g.
+ * "a PAC").  The data is followed by one NUL byte (not counted).
+ * @name names the input in messages.  On CLI_EXIT_OK *buf_out (free()) and
+ * *len_out are set; on CLI_EXIT_FAIL one line has been printed and both are
+ * NULL/0.  @fd is not closed.
+ */
+int cli_read_fd(int fd, const char *name, size_t max, const char *what,
+                char **buf_out, size_t *len_out);
+
+/*
  * cli_usage_error - print "adbridge: <message>" and then "usage: @usage" on
  * stderr.  Returns CLI_EXIT_USAGE so callers can `return cli_usage_error()`.
  * @fmt may be NULL to print only the usage line.

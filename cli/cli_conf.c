@@ -342,30 +342,9 @@ static int cli_conf_read_text(const char *path, char **text_out,
         cli_error("%s is not a regular file", path);
         goto cleanup;
     }
-    buf = malloc(CLI_CONF_MAX_FILE + 2);
-    if (buf == NULL) {
-        cli_error("out of memory");
+    if (cli_read_fd(fd, path, CLI_CONF_MAX_FILE, "a configuration", &buf,
+                    &len) != CLI_EXIT_OK)
         goto cleanup;
-    }
-    while (len <= CLI_CONF_MAX_FILE) {
-        ssize_t n = read(fd, buf + len, CLI_CONF_MAX_FILE + 1 - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_error("cannot read %s: %s", path, strerror(errno));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len > CLI_CONF_MAX_FILE) {
-        cli_error("%s is larger than the 1 MiB limit for a configuration",
-                  path);
-        goto cleanup;
-    }
-    buf[len] = '\0';
     if (strlen(buf) != len) {
         cli_error("%s contains a NUL byte; not editing it", path);
         goto cleanup;

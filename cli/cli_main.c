@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <stdlib.h>
 
 #include "cli_conf.h"
 #include "cli_pac.h"
@@ -46,6 +48,50 @@ int cli_finish_json(cli_json *js)
         return CLI_EXIT_FAIL;
     }
     return CLI_EXIT_OK;
+}
+
+int cli_read_fd(int fd, const char *name, size_t max, const char *what,
+                char **buf_out, size_t *len_out)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int status = CLI_EXIT_FAIL;
+
+    *buf_out = NULL;
+    *len_out = 0;
+    /* One byte more than the limit, to tell "exactly max" from "more",
+     * and one for the NUL. */
+    buf = malloc(max + 2);
+    if (buf == NULL) {
+        cli_error("out of memory");
+        goto cleanup;
+    }
+    while (len <= max) {
+        ssize_t n = read(fd, buf + len, max + 1 - len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            cli_error("cannot read %s: %s", name, strerror(errno));
+            goto cleanup;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    if (len > max) {
+        cli_error("%s is larger than the 1 MiB limit for %s", name, what);
+        goto cleanup;
+    }
+    buf[len] = '\0';
+    *buf_out = buf;
+    *len_out = len;
+    buf = NULL;
+    status = CLI_EXIT_OK;
+
+cleanup:
+    free(buf);
+    return status;
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

@@ -100,6 +100,7 @@ int cli_pac_read_file(const char *path, uint8_t **data_out,
     bool is_stdin = strcmp(path, "-") == 0;
     const char *name = is_stdin ? "standard input" : path;
     uint8_t *buf = NULL;
+    char *text = NULL;
     size_t len = 0;
     struct stat st;
     int fd = -1;
@@ -126,29 +127,11 @@ int cli_pac_read_file(const char *path, uint8_t **data_out,
         goto cleanup;
     }
 
-    /* One byte more than the limit, to tell "exactly 1 MiB" from "more". */
-    buf = malloc(CLI_PAC_MAX_INPUT + 1);
-    if (buf == NULL) {
-        cli_error("out of memory");
+    if (cli_read_fd(fd, name, CLI_PAC_MAX_INPUT, "a PAC", &text, &len) !=
+        CLI_EXIT_OK)
         goto cleanup;
-    }
-    while (len <= CLI_PAC_MAX_INPUT) {
-        ssize_t n = read(fd, buf + len, CLI_PAC_MAX_INPUT + 1 - len);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            cli_error("cannot read %s: %s", name, strerror(errno));
-            goto cleanup;
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    if (len > CLI_PAC_MAX_INPUT) {
-        cli_error("%s is larger than the 1 MiB limit for a PAC", name);
-        goto cleanup;
-    }
+    buf = (uint8_t *)text;
+    text = NULL;
     if (len == 0) {
         cli_error("%s is empty: no PAC to decode", name);
         goto cleanup;
