@@ -71,6 +71,14 @@ struct cli_json;
 int cli_finish_json(struct cli_json *js);
 
 /*
+ * cli_bad_option - for getopt_long's ':' (missing argument) or '?'
+ * (unknown option) result @ch: print the usage error naming the option as
+ * the user wrote it and return CLI_EXIT_USAGE.  Call right after
+ * getopt_long (reads optind/optopt).
+ */
+int cli_bad_option(const char *usage, int ch, char **argv);
+
+/*
  * cli_read_fd - read all of @fd into a new buffer, refusing more than @max
  * bytes with "NAME is larger than the 1 MiB limit for WHAT" (@what e.g.
  * "a PAC").  The data is followed by one NUL byte (not counted).

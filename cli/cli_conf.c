@@ -92,19 +92,6 @@ static const char *cli_conf_path(const char *opt)
     return CLI_CONF_DEFAULT_PATH;
 }
 
-/* Report an option getopt_long() rejected; returns CLI_EXIT_USAGE. */
-static int cli_conf_bad_option(const char *usage, int ch, char **argv)
-{
-    const char *arg = argv[optind - 1];
-    char shortopt[3] = { '-', (char)optopt, '\0' };
-
-    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
-        arg = shortopt;
-    if (ch == ':')
-        return cli_usage_error(usage, "option '%s' needs an argument", arg);
-    return cli_usage_error(usage, "unrecognized option '%s'", arg);
-}
-
 /* Print every problem of @pr, one line each, on stderr. */
 static void cli_conf_print_problems(const char *path, const conf_problems *pr)
 {
@@ -242,7 +229,7 @@ static int cli_config_check(int argc, char **argv)
             status = CLI_EXIT_OK;
             goto cleanup;
         default:
-            status = cli_conf_bad_option(cli_config_check_usage, ch, argv);
+            status = cli_bad_option(cli_config_check_usage, ch, argv);
             goto cleanup;
         }
     }
@@ -575,7 +562,7 @@ static int cli_map_list(int argc, char **argv)
             status = CLI_EXIT_OK;
             goto cleanup;
         default:
-            status = cli_conf_bad_option(cli_map_list_usage, ch, argv);
+            status = cli_bad_option(cli_map_list_usage, ch, argv);
             goto cleanup;
         }
     }
@@ -1270,7 +1257,7 @@ static int cli_map_add(int argc, char **argv)
                    cli_map_add_usage);
             return CLI_EXIT_OK;
         default:
-            return cli_conf_bad_option(cli_map_add_usage, ch, argv);
+            return cli_bad_option(cli_map_add_usage, ch, argv);
         }
     }
     if (argc - optind != 3)
@@ -1309,7 +1296,7 @@ static int cli_map_remove(int argc, char **argv)
                    " `map add`.\n", cli_map_remove_usage);
             return CLI_EXIT_OK;
         default:
-            return cli_conf_bad_option(cli_map_remove_usage, ch, argv);
+            return cli_bad_option(cli_map_remove_usage, ch, argv);
         }
     }
     if (argc - optind != 2)
@@ -1573,7 +1560,7 @@ int cli_explain_main(int argc, char **argv)
             status = CLI_EXIT_OK;
             goto cleanup;
         default:
-            status = cli_conf_bad_option(cli_explain_usage, ch, argv);
+            status = cli_bad_option(cli_explain_usage, ch, argv);
             goto cleanup;
         }
     }

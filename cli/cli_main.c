@@ -6,6 +6,7 @@
 #include "cli_json.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,6 +93,18 @@ int cli_read_fd(int fd, const char *name, size_t max, const char *what,
 cleanup:
     free(buf);
     return status;
+}
+
+int cli_bad_option(const char *usage, int ch, char **argv)
+{
+    const char *arg = argv[optind - 1];
+    char shortopt[3] = { '-', (char)optopt, '\0' };
+
+    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
+        arg = shortopt;
+    if (ch == ':')
+        return cli_usage_error(usage, "option '%s' needs an argument", arg);
+    return cli_usage_error(usage, "unrecognized option '%s'", arg);
 }
 
 int cli_usage_error(const char *usage, const char *fmt, ...)

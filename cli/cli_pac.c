@@ -77,22 +77,6 @@ void cli_pac_decode_error(adb_err err, const adb_diag *diag)
         cli_error("cannot decode PAC: %s", adb_strerror(err));
 }
 
-/*
- * Report an option getopt_long() rejected (it returned '?' or ':' with
- * opterr = 0) and return CLI_EXIT_USAGE.
- */
-static int cli_bad_option(const char *usage, int ch, char **argv)
-{
-    const char *arg = argv[optind - 1];
-    char shortopt[3] = { '-', (char)optopt, '\0' };
-
-    if (optopt != 0 && strncmp(arg, "--", 2) != 0)
-        arg = shortopt;
-    if (ch == ':')
-        return cli_usage_error(usage, "option '%s' needs an argument", arg);
-    return cli_usage_error(usage, "unrecognized option '%s'", arg);
-}
-
 /* Read a PAC file (cli_pac.h). */
 int cli_pac_read_file(const char *path, uint8_t **data_out,
                           size_t *len_out)
