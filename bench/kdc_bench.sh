@@ -17,9 +17,10 @@
 #  3. valgrind: krb5kdc with the module under valgrind --leak-check=full for
 #     alice, erin (allowed) and carol (refused), stopped with SIGTERM.
 #
-# Environment (defaults in brackets): ROUNDS [5] ROUND_TIME seconds [5]
-# PROCS load processes [2] MEM_POINTS [1000 10000 100000] VG_COUNT requests
-# per user under valgrind [100] PARTS [throughput memory valgrind] AUDIT
+# Environment (defaults in brackets): ROUNDS [6] ROUND_TIME seconds [5]
+# PROCS load processes [2] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
+# VG_COUNT requests per user under valgrind [100] PARTS [throughput work
+# memory valgrind] AUDIT
 # [on: adbridge's audit_log is set; off: not] KDC_BENCH_DIR bed directory [a
 # new mktemp -d, deleted at the end].  A benchmark, not a test: it prints figures; the exit
 # status is non-zero only if something could not run (a request failed, the
@@ -35,27 +36,30 @@ build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 TESTBED=$root/tests/testbed/testbed.sh
-ROUNDS=${ROUNDS:-5}
+ROUNDS=${ROUNDS:-6}
 ROUND_TIME=${ROUND_TIME:-5}
 PROCS=${PROCS:-2}
 MEM_POINTS=${MEM_POINTS:-1000 10000 100000}
 VG_COUNT=${VG_COUNT:-100}
-PARTS=${PARTS:-throughput memory valgrind}
+WORK_COUNT=${WORK_COUNT:-500}
+PARTS=${PARTS:-throughput work memory valgrind}
 AUDIT=${AUDIT:-on}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 PATH=$PATH:/usr/sbin:/sbin
 
 die() { echo "kdc_bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, Samba AD DC, krb5kdc)"
-for c in samba krb5kdc valgrind ip ss; do
+for c in samba krb5kdc valgrind callgrind_annotate strace ip ss; do
     command -v "$c" >/dev/null 2>&1 || die "missing $c"
 done
 
-cmake --build "$build" --target kdc_load adbridge_kdb >/dev/null \
-    || die "building kdc_load and adbridge_kdb in $build failed"
+cmake --build "$build" --target kdc_load adbridge_kdb adb_copy >/dev/null \
+    || die "building kdc_load, adbridge_kdb and adb_copy in $build failed"
 load=$build/bench/kdc_load
 moddir=$build/bridge/module
-[ -x "$load" ] && [ -f "$moddir/adbridge.so" ] || die "no $load or $moddir/adbridge.so"
+copydir=$build/bench/module
+[ -x "$load" ] && [ -f "$moddir/adbridge.so" ] && [ -f "$copydir/adb_copy.so" ] \
+    || die "no $load, $moddir/adbridge.so or $copydir/adb_copy.so"
 
 if [ -n "${KDC_BENCH_DIR:-}" ]; then
     mkdir -p "$KDC_BENCH_DIR"
@@ -139,10 +143,16 @@ set +a
 kdclog=$bed/log/krb5kdc.log
 conf_adb=$bed/kdc.conf
 conf_db2=$bed/kdc-db2.conf
+conf_copy=$bed/kdc-copy.conf
 # the stock configuration: same realm and database, db2 loaded directly
 sed -e 's/db_library = adbridge/db_library = db2/' -e '/db_module_dir/d' \
     -e '/adbridge_/d' "$conf_adb" >"$conf_db2"
 grep -q 'db_library = db2' "$conf_db2" || die "could not derive $conf_db2"
+# the copy baseline: the same, with adb_copy.so
+sed -e 's/db_library = db2/db_library = adb_copy/' \
+    -e "s|^\\[dbmodules\\]\$|[dbmodules]\\n\\tdb_module_dir = $copydir|" \
+    "$conf_db2" >"$conf_copy"
+grep -q "db_module_dir = $copydir" "$conf_copy" || die "could not derive $conf_copy"
 
 # ------------------------------------------------------------ the KDC --
 
@@ -192,7 +202,14 @@ kdc_start() {
     die "krb5kdc did not listen within 120 s"
 }
 
-backend_conf() { case $1 in db2) echo "$conf_db2" ;; adbridge) echo "$conf_adb" ;; esac; }
+backend_conf() {
+    case $1 in
+        db2) echo "$conf_db2" ;;
+        adb_copy) echo "$conf_copy" ;;
+        adbridge) echo "$conf_adb" ;;
+    esac
+}
+BACKENDS="db2 adb_copy adbridge"
 
 # kv LINE KEY: the value of KEY=... in a kdc_load output line
 kv() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
@@ -241,17 +258,24 @@ if part throughput; then
 echo
 echo "== 1. TGS throughput: erin's cross-realm TGT (AD PAC with 322 GroupIds) -> $DEVICE_PRINCIPAL"
 echo "kdc_load --time $ROUND_TIME --procs $PROCS per round, no caching (KRB5_GC_NO_STORE, MEMORY ccache with only the TGT);"
-echo "every round: krb5kdc restarted on that backend, 200 requests warm-up, then the timed run; order alternates."
-echo "adbridge: full path (decode, SID filter, map rid:1104 -> viewer, indicators, LOGON_INFO + UPN_DNS_INFO copied,"
-echo "          KDC log line per request; audit_log JSON line per request: $AUDIT)"
+echo "every round: krb5kdc restarted on each backend (order rotates), 200 requests warm-up, then the timed run."
+echo "db2:      stock; drops LOGON_INFO and UPN_DNS_INFO from a cross-realm ticket, adds no indicator"
+echo "adb_copy: db2 + LOGON_INFO and UPN_DNS_INFO copied unchanged + one fixed indicator, no decision (bench/kdb_copy.c)"
+echo "adbridge: full path (decode, identity checks, SID filter, map rid:1104 -> viewer, indicators, LOGON_INFO +"
+echo "          UPN_DNS_INFO copied, KDC log line per request; audit_log JSON line per request: $AUDIT)"
 echo
 printf '%-6s %-9s %9s %10s %8s %8s %8s %8s %7s %10s\n' round backend requests "req/s" p50_us p90_us p99_us max_us tkt_B kdc_cpu_us
-declare -a r_db2=() r_adb=() r_pair=() c_db2=() c_adb=()
-tkt_db2=0 tkt_adb=0
+declare -A rates=() cpus=() tkt=()
+declare -a p_adb_db2=() p_adb_copy=() p_copy_db2=()
+read -r -a bk <<<"$BACKENDS"
 for r in $(seq 1 "$ROUNDS"); do
-    if [ $((r % 2)) = 1 ]; then order="db2 adbridge"; else order="adbridge db2"; fi
+    # rotate, and reverse every other round: each backend runs first, in
+    # the middle and last equally often over six rounds
+    k=$(((r - 1) % 3))
+    order=("${bk[@]:$k}" "${bk[@]:0:$k}")
+    if [ $((r % 2)) = 0 ]; then order=("${order[2]}" "${order[1]}" "${order[0]}"); fi
     declare -A rate=()
-    for b in $order; do
+    for b in "${order[@]}"; do
         kdc_start "$(backend_conf "$b")"
         load erin --count 200 --procs "$PROCS"
         load erin --time "$ROUND_TIME" --procs "$PROCS"
@@ -260,40 +284,109 @@ for r in $(seq 1 "$ROUNDS"); do
         printf '%-6s %-9s %9s %10s %8s %8s %8s %8s %7s %10s\n' "$r" "$b" "$(kv "$o" requests)" \
             "${rate[$b]}" "$(kv "$o" p50_us)" "$(kv "$o" p90_us)" "$(kv "$o" p99_us)" \
             "$(kv "$o" max_us)" "$(kv "$o" ticket_bytes)" "$LOAD_CPU_US"
-        if [ "$b" = db2 ]; then
-            r_db2+=("${rate[$b]}") c_db2+=("$LOAD_CPU_US"); tkt_db2=$(kv "$o" ticket_bytes)
-        else
-            r_adb+=("${rate[$b]}") c_adb+=("$LOAD_CPU_US"); tkt_adb=$(kv "$o" ticket_bytes)
-        fi
+        rates[$b]="${rates[$b]:-} ${rate[$b]}"
+        cpus[$b]="${cpus[$b]:-} $LOAD_CPU_US"
+        tkt[$b]=$(kv "$o" ticket_bytes)
     done
-    r_pair+=("$(awk -v a="${rate[adbridge]}" -v d="${rate[db2]}" 'BEGIN { printf "%.4f", a / d }')")
+    p_adb_db2+=("$(awk -v a="${rate[adbridge]}" -v d="${rate[db2]}" 'BEGIN { printf "%.4f", a / d }')")
+    p_adb_copy+=("$(awk -v a="${rate[adbridge]}" -v d="${rate[adb_copy]}" 'BEGIN { printf "%.4f", a / d }')")
+    p_copy_db2+=("$(awk -v a="${rate[adb_copy]}" -v d="${rate[db2]}" 'BEGIN { printf "%.4f", a / d }')")
     unset rate
 done
-m_db2=$(median "${r_db2[@]}")
-m_adb=$(median "${r_adb[@]}")
-ratio=$(awk -v a="$m_adb" -v d="$m_db2" 'BEGIN { printf "%.3f", a / d }')
-paired=$(median "${r_pair[@]}")
-verdict=$(awk -v x="$ratio" 'BEGIN { print (x >= 0.97) ? "PASS" : "BELOW" }')
+declare -A mr=() mc=()
+for b in $BACKENDS; do
+    # shellcheck disable=SC2086
+    mr[$b]=$(median ${rates[$b]})
+    # shellcheck disable=SC2086
+    mc[$b]=$(median ${cpus[$b]})
+done
+ratio() { awk -v a="$1" -v d="$2" 'BEGIN { printf "%.3f", a / d }'; }
 echo
-echo "median rate: db2 $m_db2 req/s, adbridge $m_adb req/s"
-printf 'ratio adbridge/db2 = %s (paired: median of per-round ratios %.3f); target >= 0.97: %s\n' \
-    "$ratio" "$paired" "$verdict"
-mc_db2=$(median "${c_db2[@]}")
-mc_adb=$(median "${c_adb[@]}")
-printf 'krb5kdc CPU per request (utime+stime / TGS_REQs logged, %s Hz ticks): db2 %s us, adbridge %s us, adbridge %s us (x%.2f)\n' \
-    "$(getconf CLK_TCK)" "$mc_db2" "$mc_adb" "$(awk -v a="$mc_adb" -v d="$mc_db2" 'BEGIN { printf "%+.0f", a - d }')" \
-    "$(awk -v a="$mc_adb" -v d="$mc_db2" 'BEGIN { print a / d }')"
-printf 'KDC capacity ratio (CPU per request db2 / adbridge: the rate ratio if krb5kdc were the only bottleneck) = %.3f\n' \
-    "$(awk -v a="$mc_adb" -v d="$mc_db2" 'BEGIN { print d / a }')"
-echo "note: tickets differ: stock db2 (MIT 1.20 without issue_pac) issues a minimal PAC (no LOGON_INFO):"
-echo "      $tkt_db2-byte ticket; adbridge copies LOGON_INFO (322 groups) and UPN_DNS_INFO: $tkt_adb-byte ticket."
+echo "median rate: db2 ${mr[db2]} req/s, adb_copy ${mr[adb_copy]} req/s, adbridge ${mr[adbridge]} req/s"
+ratio_target=$(ratio "${mr[adbridge]}" "${mr[db2]}")
+printf 'ratio adbridge/db2   = %s (paired: median of per-round ratios %.3f); issue #4 target >= 0.97: %s\n' \
+    "$ratio_target" "$(median "${p_adb_db2[@]}")" \
+    "$(awk -v x="$ratio_target" 'BEGIN { print (x >= 0.97) ? "PASS" : "BELOW" }')"
+printf 'ratio adbridge/copy  = %s (paired %.3f): the cost of adbridge'\''s decisions, reports and checks alone\n' \
+    "$(ratio "${mr[adbridge]}" "${mr[adb_copy]}")" "$(median "${p_adb_copy[@]}")"
+printf 'ratio adb_copy/db2   = %s (paired %.3f): the cost inside MIT'\''s KDC of the PAC buffers and indicator\n' \
+    "$(ratio "${mr[adb_copy]}" "${mr[db2]}")" "$(median "${p_copy_db2[@]}")"
+echo "                       the issue asks every ticket to carry, with no decision at all"
+printf 'krb5kdc CPU per request (utime+stime / TGS_REQs logged, %s Hz ticks): db2 %s us, adb_copy %s us, adbridge %s us\n' \
+    "$(getconf CLK_TCK)" "${mc[db2]}" "${mc[adb_copy]}" "${mc[adbridge]}"
+printf 'KDC capacity ratios (CPU per request; the rate ratios if krb5kdc were the only bottleneck): adbridge/db2 %.3f, adbridge/copy %.3f, copy/db2 %.3f\n' \
+    "$(ratio "${mc[db2]}" "${mc[adbridge]}")" "$(ratio "${mc[adb_copy]}" "${mc[adbridge]}")" \
+    "$(ratio "${mc[db2]}" "${mc[adb_copy]}")"
+echo "tickets: db2 ${tkt[db2]} bytes, adb_copy ${tkt[adb_copy]} bytes, adbridge ${tkt[adbridge]} bytes"
 fi
 
-# ---------------------------------------------------------- 2. memory --
+# ------------------------------------------------------------ 2. work --
+
+# cg_run BACKEND N: callgrind a fresh krb5kdc on BACKEND through 100
+# warm-up and N more TGS-REQs; prints its total instruction count
+cg_run() {
+    local b=$1 n=$2 out=$bed/cg.$1.$2.out i
+    kdc_start "$(backend_conf "$b")" valgrind --tool=callgrind --callgrind-out-file="$out"
+    for i in $(seq 1 50); do   # the first request under valgrind may be slow
+        "$TESTBED" exec "$bed" "$load" --ccache "$CCACHE_DIR/erin" \
+            --service "$DEVICE_PRINCIPAL" --count 1 >/dev/null 2>&1 && break
+        [ "$i" -lt 50 ] || die "no answer from krb5kdc under callgrind"
+        sleep 1
+    done
+    load erin --count $((99 + n))
+    kdc_stop
+    sed -n 's/^totals: //p' "$out"
+}
+
+if part work; then
+echo
+echo "== 2. work per TGS-REQ (erin): user-space instructions (callgrind: a run with $WORK_COUNT requests more than"
+echo "   another, difference / $WORK_COUNT) and system calls (strace -c over $WORK_COUNT requests)"
+printf '%-9s %14s %12s %10s   %s\n' backend "instructions" "vs db2" syscalls "system calls per request"
+declare -A ir=() sc=()
+for b in $BACKENDS; do
+    i0=$(cg_run "$b" 0)
+    i1=$(cg_run "$b" "$WORK_COUNT")
+    ir[$b]=$(( (i1 - i0) / WORK_COUNT ))
+    kdc_start "$(backend_conf "$b")"
+    load erin --count 100
+    strace -c -f -o "$bed/strace.$b.txt" -p "$KDC_PID" 2>/dev/null &
+    st_pid=$!
+    sleep 1
+    load erin --count "$WORK_COUNT"
+    sleep 0.3
+    kill -INT "$st_pid" 2>/dev/null || true
+    wait "$st_pid" 2>/dev/null || true
+    kdc_stop
+    # strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall
+    sc[$b]=$(awk -v n="$WORK_COUNT" '$NF == "total" { printf "%.1f", $4 / n }' "$bed/strace.$b.txt")
+    detail=$(awk -v n="$WORK_COUNT" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" && $4 / n >= 0.5 { printf "%s %.0f, ", $NF, $4 / n }' "$bed/strace.$b.txt")
+    printf '%-9s %14s %12s %10s   %s\n' "$b" "${ir[$b]}" \
+        "$(awk -v a="${ir[$b]}" -v d="${ir[db2]}" 'BEGIN { printf "%+.1f%%", (a - d) * 100 / d }')" \
+        "${sc[$b]}" "${detail%, }"
+done
+printf 'instructions: adbridge - adb_copy = %+d per request (the module'\''s decisions and reports); adb_copy - db2 = %+d\n' \
+    $((ir[adbridge] - ir[adb_copy])) $((ir[adb_copy] - ir[db2]))
+printf 'instruction ratios (work, inverted like the rates): adbridge/db2 %.3f, adbridge/copy %.3f, copy/db2 %.3f\n' \
+    "$(ratio "${ir[db2]}" "${ir[adbridge]}")" "$(ratio "${ir[adb_copy]}" "${ir[adbridge]}")" \
+    "$(ratio "${ir[db2]}" "${ir[adb_copy]}")"
+top=$(callgrind_annotate --inclusive=yes --threshold=100 "$bed/cg.adbridge.$WORK_COUNT.out" 2>/dev/null |
+    awk -v n=$((WORK_COUNT + 100)) '!/=>/ {
+        for (i = 2; i <= NF; i++)
+            if ($i ~ /\.c:(adb_issue_pac|adb_check_policy_tgs|kdc_decide|pac_decode|map_evaluate|report|kdc_copy_buffers)$/) {
+                v = $1; gsub(",", "", v); f = $i; sub(/.*:/, "", f)
+                if (seen[f]++) continue
+                printf "%s %d, ", f, v / n
+            }
+    }')
+echo "adbridge's functions, inclusive instructions per request (all $((WORK_COUNT + 100)) requests of that run): ${top%, }"
+fi
+
+# ---------------------------------------------------------- 3. memory --
 
 if part memory; then
 echo
-echo "== 2. krb5kdc memory (kB, /proc/PID/status) after N requests (erin, kdc_load --procs $PROCS), fresh KDC per backend"
+echo "== 3. krb5kdc memory (kB, /proc/PID/status) after N requests (erin, kdc_load --procs $PROCS), fresh KDC per backend"
 printf '%-9s %9s %9s %9s\n' backend requests VmRSS VmHWM
 declare -A rss_first=() rss_prev=() rss_last=() hwm_last=()
 for b in db2 adbridge; do
@@ -323,11 +416,11 @@ printf 'adbridge growth - db2 growth = %+d kB (%s to %s; the KDC'\''s lookaside 
     "$first" "$last"
 fi
 
-# -------------------------------------------------------- 3. valgrind --
+# -------------------------------------------------------- 4. valgrind --
 
 if part valgrind; then
 echo
-echo "== 3. valgrind: krb5kdc + adbridge, $VG_COUNT TGS-REQs each for alice, erin (allowed), carol (refused: no rights)"
+echo "== 4. valgrind: krb5kdc + adbridge, $VG_COUNT TGS-REQs each for alice, erin (allowed), carol (refused: no rights)"
 vglog=$bed/log/valgrind.log
 kdc_start "$conf_adb" valgrind --leak-check=full --errors-for-leak-kinds=definite \
     --num-callers=30 --log-file="$vglog"

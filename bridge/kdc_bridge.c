@@ -38,7 +38,7 @@ static void sb_grow(kdc_sb *sb, size_t more)
         sb->failed = true;
         return;
     }
-    cap = sb->cap ? sb->cap : 256;
+    cap = sb->cap ? sb->cap : 512;
     while (cap - sb->len <= more)
         cap *= 2;
     np = realloc(sb->p, cap);
@@ -50,15 +50,25 @@ static void sb_grow(kdc_sb *sb, size_t more)
     sb->cap = cap;
 }
 
+/* Room for @n more bytes and a NUL at sb->p + sb->len, or false (failed). */
+static bool sb_room(kdc_sb *sb, size_t n)
+{
+    sb_grow(sb, n);
+    return !sb->failed;
+}
+
+static void sb_addn(kdc_sb *sb, const char *s, size_t n)
+{
+    if (!sb_room(sb, n))
+        return;
+    memcpy(sb->p + sb->len, s, n);
+    sb->len += n;
+    sb->p[sb->len] = '\0';
+}
+
 static void sb_add(kdc_sb *sb, const char *s)
 {
-    size_t n = strlen(s);
-
-    sb_grow(sb, n);
-    if (sb->failed)
-        return;
-    memcpy(sb->p + sb->len, s, n + 1);
-    sb->len += n;
+    sb_addn(sb, s, strlen(s));
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -80,63 +90,84 @@ static void sb_printf(kdc_sb *sb, const char *fmt, ...)
 
 /* A JSON string literal (quotes included) for @s (NULL: null).  Control
  * characters and non-ASCII bytes are escaped byte-wise as \u00XX, so the
- * output is ASCII whatever the input. */
+ * output is ASCII whatever the input.  Runs of plain bytes are copied at
+ * once (the KDC builds a record per decision). */
 static void sb_json_str(kdc_sb *sb, const char *s)
 {
-    const unsigned char *u;
-    char esc[8];
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u, *run;
+    char *o;
 
     if (s == NULL) {
-        sb_add(sb, "null");
+        sb_addn(sb, "null", 4);
         return;
     }
-    sb_add(sb, "\"");
-    for (u = (const unsigned char *)s; *u != '\0'; u++) {
+    /* at most 6 output bytes per input byte, and the quotes */
+    if (!sb_room(sb, 6 * strlen(s) + 2))
+        return;
+    o = sb->p + sb->len;
+    *o++ = '"';
+    for (u = (const unsigned char *)s; *u != '\0';) {
+        for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' && *u != '\\';)
+            u++;
+        memcpy(o, run, (size_t)(u - run));
+        o += u - run;
+        if (*u == '\0')
+            break;
+        *o++ = '\\';
         if (*u == '"' || *u == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)*u;
-            esc[2] = '\0';
-        } else if (*u < 0x20 || *u >= 0x7f) {
-            snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)*u);
+            *o++ = (char)*u;
         } else {
-            esc[0] = (char)*u;
-            esc[1] = '\0';
+            memcpy(o, "u00", 3);
+            o[3] = hex[*u >> 4];
+            o[4] = hex[*u & 0xf];
+            o += 5;
         }
-        sb_add(sb, esc);
+        u++;
     }
-    sb_add(sb, "\"");
+    *o++ = '"';
+    *o = '\0';
+    sb->len = (size_t)(o - sb->p);
 }
 
-/* For a log line: @s with blanks and control/non-ASCII bytes replaced by
- * '?', so a name from a PAC cannot forge a second line or field. */
-static void sb_log_str(kdc_sb *sb, const char *s)
+/* For a log line: @s with blanks, control and non-ASCII bytes (and quotes
+ * if @quote) replaced by '?'; "-" for NULL. */
+static void sb_log_bytes(kdc_sb *sb, const char *s, bool quote)
 {
     const unsigned char *u;
-    char c[2] = { 0, 0 };
+    size_t n;
+    char *o;
 
-    if (s == NULL) {
-        sb_add(sb, "-");
+    n = strlen(s);
+    if (!sb_room(sb, n))
         return;
-    }
+    o = sb->p + sb->len;
     for (u = (const unsigned char *)s; *u != '\0'; u++) {
-        c[0] = (*u <= 0x20 || *u >= 0x7f) ? '?' : (char)*u;
-        sb_add(sb, c);
+        bool bad = quote ? (*u < 0x20 || *u == '"') : *u <= 0x20;
+
+        *o++ = (bad || *u >= 0x7f) ? '?' : (char)*u;
     }
+    *o = '\0';
+    sb->len += n;
+}
+
+/* For a log line: @s with blanks, control and non-ASCII bytes replaced by
+ * '?'; "-" for NULL. */
+static void sb_log_str(kdc_sb *sb, const char *s)
+{
+    if (s == NULL)
+        sb_addn(sb, "-", 1);
+    else
+        sb_log_bytes(sb, s, false);
 }
 
 /* For a log line: "@s" in quotes, blanks kept, quotes and control or
  * non-ASCII bytes replaced by '?'. */
 static void sb_log_quoted(kdc_sb *sb, const char *s)
 {
-    const unsigned char *u;
-    char c[2] = { 0, 0 };
-
-    sb_add(sb, "\"");
-    for (u = (const unsigned char *)(s != NULL ? s : ""); *u != '\0'; u++) {
-        c[0] = (*u < 0x20 || *u >= 0x7f || *u == '"') ? '?' : (char)*u;
-        sb_add(sb, c);
-    }
-    sb_add(sb, "\"");
+    sb_addn(sb, "\"", 1);
+    sb_log_bytes(sb, s != NULL ? s : "", true);
+    sb_addn(sb, "\"", 1);
 }
 
 static char *sb_finish(kdc_sb *sb)

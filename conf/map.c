@@ -164,11 +164,18 @@ static unsigned popcount32(uint32_t v)
     return n;
 }
 
-/* Map the surviving SIDs (@keep, @keep_count entries of pac->sids) and the
- * user name to rights; fill r->grants and r->rights. */
+/* rules[] of map_evaluate: the map_drop_rule of each SID, and this bit if
+ * the SID is the trust's domain SID plus one RID (so map_rights need not
+ * compare it again). */
+#define RULE_IN_DOMAIN 0x80u
+
+/* Map the surviving SIDs (@keep, @keep_count entries of pac->sids, whose
+ * rules[] bytes say whether they are in the trust's domain) and the user
+ * name to rights; fill r->grants and r->rights. */
 static adb_err map_rights(const conf_config *config, const conf_trust *trust,
                           const pac_info *pac, const uint32_t *keep,
-                          size_t keep_count, map_result *r)
+                          const uint8_t *rules, size_t keep_count,
+                          map_result *r)
 {
     const pac_logon_info *li = pac != NULL ? pac->logon_info : NULL;
     const pac_sid_entry *user = NULL;
@@ -198,11 +205,13 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
         uint32_t rid;
 
         /* Most SIDs are trust domain + RID: extend the domain's hash. */
-        if (adb_sid_in_domain(&e->sid, &trust->domain_sid, &rid))
+        if (rules[keep[i]] & RULE_IN_DOMAIN) {
+            rid = e->sid.sub[e->sid.sub_count - 1];
             m = lookup_sid_hashed(trust, &e->sid,
                                   adb_sid_hash_rid(dom_state, rid, dom_n));
-        else
+        } else {
             m = lookup_sid(trust, &e->sid);
+        }
 
         if (e->source == PAC_SID_USER)
             user = e;
@@ -357,9 +366,9 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             dom_rule = MAP_KEEP;
         for (i = 0; i < pac->sid_count; i++) {
             const pac_sid_entry *e = &pac->sids[i];
-            map_drop_rule rule =
-                dom_fast && adb_sid_in_domain(&e->sid, &trust->domain_sid,
-                                              NULL) ?
+            bool in_dom = adb_sid_in_domain(&e->sid, &trust->domain_sid,
+                                            NULL);
+            map_drop_rule rule = dom_fast && in_dom ?
                 dom_rule : map_sid_rule(config, trust, &e->sid);
 
             if (rule == MAP_KEEP && e->source == PAC_SID_RESOURCE_GROUP)
@@ -367,7 +376,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             if (rule == MAP_KEEP && e->source != PAC_SID_USER &&
                 (e->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
                 rule = MAP_DROP_DENY_ONLY;
-            rules[i] = (uint8_t)rule;
+            rules[i] = (uint8_t)((unsigned)rule | (in_dom ? RULE_IN_DOMAIN
+                                                           : 0u));
             if (rule != MAP_KEEP)
                 dn++;
         }
@@ -382,7 +392,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         dn = 0;
         for (i = 0; i < pac->sid_count; i++) {
             const pac_sid_entry *e = &pac->sids[i];
-            map_drop_rule rule = (map_drop_rule)rules[i];
+            map_drop_rule rule =
+                (map_drop_rule)(rules[i] & ~RULE_IN_DOMAIN);
 
             if (rule == MAP_KEEP) {
                 keep[kn++] = (uint32_t)i;
@@ -434,7 +445,7 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         }
     }
 
-    ret = map_rights(config, trust, pac, keep, kn, result_out);
+    ret = map_rights(config, trust, pac, keep, rules, kn, result_out);
     if (ret != ADB_OK)
         goto cleanup;
     if (result_out->rights == 0 && trust->refuse_without_rights)

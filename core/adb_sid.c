@@ -56,21 +56,47 @@ size_t adb_sid_binary_len(const adb_sid *sid)
     return 8 + 4 * (size_t)sid->sub_count;
 }
 
+/* Append "-" and the decimal form of @v at @p; returns the new end.  The
+ * caller has room for 21 more bytes (a dash and up to 20 digits). */
+static char *put_dec(char *p, uint64_t v)
+{
+    char tmp[20];
+    size_t n = 0;
+
+    *p++ = '-';
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    while (n > 0)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* The KDC formats SIDs for every decision it logs: no snprintf.  The
+ * longest form, "S-255-0x" and 12 hex digits then 15 times "-4294967295",
+ * is 20 + 165 bytes and a NUL: ADB_SID_STR_MAX (192) holds it. */
 char *adb_sid_format(const adb_sid *sid, char buf[ADB_SID_STR_MAX])
 {
-    size_t n;
+    static const char hex[] = "0123456789ABCDEF";
+    char *p = buf;
     unsigned int i;
+    int shift;
 
-    if (sid->authority >> 32)
-        n = (size_t)snprintf(buf, ADB_SID_STR_MAX, "S-%u-0x%012" PRIX64,
-                             sid->revision, sid->authority);
-    else
-        n = (size_t)snprintf(buf, ADB_SID_STR_MAX, "S-%u-%" PRIu64,
-                             sid->revision, sid->authority);
-    for (i = 0; i < sid->sub_count && i < ADB_SID_MAX_SUBAUTH &&
-                n < ADB_SID_STR_MAX; i++)
-        n += (size_t)snprintf(buf + n, ADB_SID_STR_MAX - n, "-%" PRIu32,
-                              sid->sub[i]);
+    *p++ = 'S';
+    p = put_dec(p, sid->revision);
+    if (sid->authority >> 32) {
+        *p++ = '-';
+        *p++ = '0';
+        *p++ = 'x';
+        for (shift = 44; shift >= 0; shift -= 4)
+            *p++ = hex[(sid->authority >> shift) & 0xf];
+    } else {
+        p = put_dec(p, sid->authority);
+    }
+    for (i = 0; i < sid->sub_count && i < ADB_SID_MAX_SUBAUTH; i++)
+        p = put_dec(p, sid->sub[i]);
+    *p = '\0';
     return buf;
 }
 

@@ -2,7 +2,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -162,6 +164,46 @@ static void sid_parse_format_roundtrip(void **state)
     for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         assert_int_equal(adb_sid_parse(good[i], &s), ADB_OK);
         assert_string_equal(adb_sid_format(&s, buf), good[i]);
+    }
+}
+
+/* The formatter against printf for the longest SID and a spread of values
+ * (binary SIDs may carry any revision, which the text parser refuses). */
+static void sid_format_longest(void **state)
+{
+    char buf[ADB_SID_STR_MAX], want[512];
+    adb_sid s;
+    size_t n, i, round;
+    uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+    (void)state;
+    for (round = 0; round < 2000; round++) {
+        memset(&s, 0, sizeof(s));
+        if (round == 0) {
+            s.revision = 255;
+            s.authority = 0xFFFFFFFFFFFFULL;
+            s.sub_count = ADB_SID_MAX_SUBAUTH;
+            for (i = 0; i < ADB_SID_MAX_SUBAUTH; i++)
+                s.sub[i] = UINT32_MAX;
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            s.revision = (uint8_t)x;
+            s.authority = (x >> 8) & ((round & 1) ? 0xFFFFFFFFFFFFULL : 0xFFFF);
+            s.sub_count = (uint8_t)(round % (ADB_SID_MAX_SUBAUTH + 1));
+            for (i = 0; i < s.sub_count; i++) {
+                x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+                s.sub[i] = (uint32_t)(x >> (i % 32));
+            }
+        }
+        n = (size_t)snprintf(want, sizeof(want),
+                             s.authority >> 32 ? "S-%u-0x%012" PRIX64
+                                               : "S-%u-%" PRIu64,
+                             s.revision, s.authority);
+        for (i = 0; i < s.sub_count; i++)
+            n += (size_t)snprintf(want + n, sizeof(want) - n, "-%" PRIu32,
+                                  s.sub[i]);
+        assert_true(n < ADB_SID_STR_MAX);
+        assert_string_equal(adb_sid_format(&s, buf), want);
     }
 }
 
@@ -330,6 +372,7 @@ int main(void)
         cmocka_unit_test(rd_align_and_tails),
         cmocka_unit_test(diag_format_names_field_and_offset),
         cmocka_unit_test(sid_parse_format_roundtrip),
+        cmocka_unit_test(sid_format_longest),
         cmocka_unit_test(sid_parse_rejects),
         cmocka_unit_test(sid_read_binary),
         cmocka_unit_test(sid_domain_relations),

@@ -73,6 +73,26 @@ static const char config_text[] =
     "        map = user:alice operator\n"
     "    }\n";
 
+/* The file write_config() made last, removed by remove_config() (the
+ * teardown of the tests that make one) even when an assertion failed. */
+static char config_path[64];
+
+static int remove_config(void **state)
+{
+    (void)state;
+    if (config_path[0] != '\0')
+        (void)unlink(config_path);
+    config_path[0] = '\0';
+    return 0;
+}
+
+/* Remove the file of write_config() now. */
+static void drop_config(const char *path)
+{
+    assert_int_equal(unlink(path), 0);
+    config_path[0] = '\0';
+}
+
 static void write_config(char path[64])
 {
     const char *dir = getenv("TMPDIR");
@@ -83,6 +103,7 @@ static void write_config(char path[64])
              dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
     fd = mkstemp(path);
     assert_true(fd >= 0);
+    memcpy(config_path, path, sizeof(config_path));
     assert_int_equal(write(fd, config_text, n), (ssize_t)n);
     assert_int_equal(close(fd), 0);
 }
@@ -161,7 +182,7 @@ static void load_nomem(void **state)
                   "nomem, %ld malformed, %ld io\n", n, parse_allocs,
                   counts[ADB_OK], lost, counts[ADB_ERR_NOMEM],
                   counts[ADB_ERR_MALFORMED], counts[ADB_ERR_IO]);
-    assert_int_equal(unlink(path), 0);
+    drop_config(path);
 }
 
 static void evaluate_nomem(void **state)
@@ -185,7 +206,7 @@ static void evaluate_nomem(void **state)
 #endif
     write_config(path);
     assert_int_equal(conf_load(path, &cfg, NULL), ADB_OK);
-    assert_int_equal(unlink(path), 0);
+    drop_config(path);
     /* Enough SIDs for the result to need several arena chunks. */
     for (n = 0; n < 400; n++)
         groups[n] = (pac_group){ (uint32_t)(1106 + n), 7 };
@@ -309,8 +330,8 @@ static void pac_decode_nomem(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(load_nomem),
-        cmocka_unit_test(evaluate_nomem),
+        cmocka_unit_test_teardown(load_nomem, remove_config),
+        cmocka_unit_test_teardown(evaluate_nomem, remove_config),
         cmocka_unit_test(pac_decode_nomem),
     };
 
