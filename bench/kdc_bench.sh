@@ -347,6 +347,7 @@ declare -A ir=() sc=()
 for b in $BACKENDS; do
     i0=$(cg_run "$b" 0)
     i1=$(cg_run "$b" "$WORK_COUNT")
+    [ -n "$i0" ] && [ -n "$i1" ] || die "callgrind gave no totals for $b (see $bed/cg.$b.*.out)"
     ir[$b]=$(( (i1 - i0) / WORK_COUNT ))
     kdc_start "$(backend_conf "$b")"
     load erin --count 100
@@ -359,8 +360,9 @@ for b in $BACKENDS; do
     wait "$st_pid" 2>/dev/null || true
     kdc_stop
     # strace -c columns: % time, seconds, usecs/call, calls, [errors,] syscall
-    sc[$b]=$(awk -v n="$WORK_COUNT" '$NF == "total" { printf "%.1f", $4 / n }' "$bed/strace.$b.txt")
-    detail=$(awk -v n="$WORK_COUNT" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" && $4 / n >= 0.5 { printf "%s %.0f, ", $NF, $4 / n }' "$bed/strace.$b.txt")
+    sc[$b]=$(awk -v n="$WORK_COUNT" '$NF == "total" { printf "%.1f", $4 / n }' "$bed/strace.$b.txt" 2>/dev/null || true)
+    detail=$(awk -v n="$WORK_COUNT" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" && $4 / n >= 0.5 { printf "%s %.0f, ", $NF, $4 / n }' "$bed/strace.$b.txt" 2>/dev/null || true)
+    [ -n "${sc[$b]}" ] || { sc[$b]=n/a; detail="(strace -c gave no summary; see $bed/strace.$b.txt)"; }
     printf '%-9s %14s %12s %10s   %s\n' "$b" "${ir[$b]}" \
         "$(awk -v a="${ir[$b]}" -v d="${ir[db2]}" 'BEGIN { printf "%+.1f%%", (a - d) * 100 / d }')" \
         "${sc[$b]}" "${detail%, }"

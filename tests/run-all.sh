@@ -65,7 +65,7 @@ stage "differential test over the fuzz corpus" /usr/bin/python3 tests/diff/diff_
 if [ "${SKIP_BENCH:-}" != 1 ]; then
   echo; echo "==== benchmark (figures, not a test)"
   bash bench/run.sh "$root/main" || echo "benchmark could not run"
-  echo; echo "==== KDC benchmark: TGS throughput adbridge vs stock db2, memory, valgrind (figures, not a test)"
+  echo; echo "==== KDC benchmark: TGS throughput and work per request, adbridge vs stock db2 and a copy-only baseline; memory; valgrind (figures, not a test)"
   bash bench/kdc_bench.sh "$root/main" || echo "KDC benchmark could not run"
 fi
 
