@@ -130,8 +130,9 @@ static void sb_json_str(kdc_sb *sb, const char *s)
     sb->len = (size_t)(o - sb->p);
 }
 
-/* For a log line: @s with blanks, control and non-ASCII bytes (and quotes
- * if @quote) replaced by '?'; "-" for NULL. */
+/* For a log line: @s with control and non-ASCII bytes replaced by '?', and
+ * blanks too (or, if @quote, double quotes instead), so that a name from a
+ * PAC cannot forge a second line or field. */
 static void sb_log_bytes(kdc_sb *sb, const char *s, bool quote)
 {
     const unsigned char *u;
@@ -151,8 +152,7 @@ static void sb_log_bytes(kdc_sb *sb, const char *s, bool quote)
     sb->len += n;
 }
 
-/* For a log line: @s with blanks, control and non-ASCII bytes replaced by
- * '?'; "-" for NULL. */
+/* For a log line: @s as a field of its own (sb_log_bytes); "-" for NULL. */
 static void sb_log_str(kdc_sb *sb, const char *s)
 {
     if (s == NULL)
