@@ -8,6 +8,12 @@
 # (no mapped group) included, so the bed comes up with refuse_without_rights
 # = false; once it is up, the test configuration (mapping rid:1103 admin,
 # rid:1104 viewer, refusing users without rights) replaces it.
+#
+# "up" and "conf" return only once the KDC is sure to use the new file for
+# its next request: adbridge looks at the file at most once a second (at the
+# first request of each second of time()), so a file written in the same
+# second as a look would otherwise go unnoticed until the next second - and
+# the demo's three requests can all fall into that second.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
@@ -32,6 +38,8 @@ write_conf() {
     }
 CONF
   mv -f "$1.tmp" "$1"
+  # the next request comes in a later second than any look before the write
+  sleep 1.1
 }
 
 case $cmd in
