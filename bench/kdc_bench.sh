@@ -20,7 +20,9 @@
 # Environment (defaults in brackets): ROUNDS [6] ROUND_TIME seconds [5]
 # PROCS load processes [2] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
 # VG_COUNT requests per user under valgrind [100] PARTS [throughput work
-# memory valgrind] AUDIT
+# memory valgrind] PIN [on with 2 or more CPUs: krb5kdc runs on the last
+# CPU, kdc_load on the others (taskset), which steadies the rates a lot on
+# a small VM; off] AUDIT
 # [on: adbridge's audit_log is set; off: not] KDC_BENCH_DIR bed directory [a
 # new mktemp -d, deleted at the end].  A benchmark, not a test: it prints figures; the exit
 # status is non-zero only if something could not run (a request failed, the
@@ -45,11 +47,18 @@ WORK_COUNT=${WORK_COUNT:-500}
 PARTS=${PARTS:-throughput work memory valgrind}
 AUDIT=${AUDIT:-on}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
+ncpu=$(nproc)
+PIN=${PIN:-$([ "$ncpu" -ge 2 ] && echo on || echo off)}
+kdc_pin=() load_pin=()
+if [ "$PIN" = on ]; then
+    kdc_pin=(taskset -c $((ncpu - 1)))
+    load_pin=(taskset -c "0-$((ncpu - 2))")
+fi
 PATH=$PATH:/usr/sbin:/sbin
 
 die() { echo "kdc_bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (network namespaces, Samba AD DC, krb5kdc)"
-for c in samba krb5kdc valgrind callgrind_annotate strace ip ss; do
+for c in samba krb5kdc valgrind callgrind_annotate strace taskset ip ss; do
     command -v "$c" >/dev/null 2>&1 || die "missing $c"
 done
 
@@ -120,6 +129,11 @@ CONF
 t_start=$(date +%s)
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "# load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$PIN" = on ]; then
+    echo "# pinned: krb5kdc on CPU ${kdc_pin[2]}, kdc_load on CPU(s) ${load_pin[2]} (PIN=off to let them float)"
+else
+    echo "# not pinned (PIN=$PIN)"
+fi
 btype=$(sed -n 's/^CMAKE_BUILD_TYPE:[A-Z]*=//p' "$build/CMakeCache.txt")
 san=$(sed -n 's/^ADB_SANITIZE:BOOL=//p' "$build/CMakeCache.txt")
 echo "# build: ${btype:-?}, ADB_SANITIZE=${san:-?}; krb5-kdc $(dpkg-query -W -f '${Version}' krb5-kdc 2>/dev/null || echo '?')"
@@ -189,7 +203,7 @@ kdc_start() {
     shift
     kdc_stop
     ! kdc_listening || die "port 88 on $LOCAL_KDC_IP is still taken"
-    ip netns exec "$NETNS" env KRB5_KDC_PROFILE="$conf" setsid "$@" \
+    ip netns exec "$NETNS" env KRB5_KDC_PROFILE="$conf" setsid "${kdc_pin[@]}" "$@" \
         krb5kdc -n -r "$LOCAL_REALM" -P "$bed/run/krb5kdc.pid" \
         </dev/null >>"$bed/log/krb5kdc.out" 2>&1 &
     KDC_PID=$!
@@ -228,7 +242,7 @@ load() {
     shift
     off=$(stat -c %s "$kdclog")
     c0=$(cpu_ticks "$KDC_PID")
-    out=$("$TESTBED" exec "$bed" "$load" --ccache "$CCACHE_DIR/$u" \
+    out=$("$TESTBED" exec "$bed" "${load_pin[@]}" "$load" --ccache "$CCACHE_DIR/$u" \
         --service "$DEVICE_PRINCIPAL" "$@") || rc=$?
     c1=$(cpu_ticks "$KDC_PID")
     [ $rc = 0 ] || die "kdc_load as $u failed (status $rc): $out"
