@@ -57,6 +57,7 @@ static struct {
 static struct {
     krb5_context ctx;
     kdc_bridge *bridge;
+    int disable_pac;              /* the realm's disable_pac: -1 not read */
 } states[ADB_MAX_CONTEXTS];
 
 /* ------------------------------------------------------------ logging -- */
@@ -149,6 +150,34 @@ static kdc_bridge *state_get(krb5_context ctx)
     return NULL;
 }
 
+/* The realm's disable_pac setting (kdc.conf [realms]), read once per
+ * context; with it MIT issues no PAC and never calls issue_pac(). */
+static bool realm_disables_pac(krb5_context ctx, const krb5_data *realm)
+{
+    profile_t profile = NULL;
+    char *name = NULL;
+    int val = 0;
+    size_t i;
+
+    for (i = 0; i < ADB_MAX_CONTEXTS; i++) {
+        if (states[i].ctx == ctx)
+            break;
+    }
+    if (i < ADB_MAX_CONTEXTS && states[i].disable_pac >= 0)
+        return states[i].disable_pac != 0;
+    name = strndup(realm->data != NULL ? realm->data : "", realm->length);
+    if (name != NULL && krb5_get_profile(ctx, &profile) == 0 &&
+        profile_get_boolean(profile, "realms", name, "disable_pac", 0,
+                            &val) != 0)
+        val = 0;
+    if (profile != NULL)
+        profile_release(profile);
+    if (i < ADB_MAX_CONTEXTS && name != NULL)
+        states[i].disable_pac = val != 0;
+    free(name);
+    return val != 0;
+}
+
 static void state_drop(krb5_context ctx)
 {
     size_t i;
@@ -223,6 +252,7 @@ static krb5_error_code adb_init_module(krb5_context ctx, char *section,
         if (states[i].ctx == NULL) {
             states[i].ctx = ctx;
             states[i].bridge = bridge;
+            states[i].disable_pac = -1;
             bridge = NULL;
             break;
         }
@@ -246,7 +276,7 @@ cleanup:
 static krb5_error_code adb_fini_module(krb5_context ctx)
 {
     state_drop(ctx);
-    return backend.vt.fini_module(ctx);
+    return backend.vt.fini_module != NULL ? backend.vt.fini_module(ctx) : 0;
 }
 
 static krb5_error_code adb_create(krb5_context ctx, char *section,
@@ -480,30 +510,41 @@ static bool is_krbtgt(krb5_const_principal p)
            memcmp(p->data[0].data, KRB5_TGS_NAME, KRB5_TGS_NAME_SIZE) == 0;
 }
 
-/* True if the decrypted ticket @tkt carries a PAC (AD-IF-RELEVANT/128). */
-static bool has_pac(krb5_context ctx, const krb5_ticket *tkt)
+/* The PAC of the decrypted ticket @tkt (AD-IF-RELEVANT/128), parsed, in
+ * *pac_out (NULL if it has none or it does not parse).  MIT has verified
+ * the header ticket's PAC before it calls check_policy_tgs(). */
+static void ticket_pac(krb5_context ctx, const krb5_ticket *tkt,
+                       krb5_pac *pac_out)
 {
-    krb5_authdata **pac = NULL;
-    bool found;
+    krb5_authdata **ad = NULL;
 
+    *pac_out = NULL;
     if (tkt->enc_part2 == NULL ||
         krb5_find_authdata(ctx, tkt->enc_part2->authorization_data, NULL,
-                           KRB5_AUTHDATA_WIN2K_PAC, &pac) != 0)
-        return false;
-    found = pac != NULL && pac[0] != NULL;
-    krb5_free_authdata(ctx, pac);
-    return found;
+                           KRB5_AUTHDATA_WIN2K_PAC, &ad) != 0 || ad == NULL)
+        return;
+    if (ad[0] != NULL &&
+        krb5_pac_parse(ctx, ad[0]->contents, ad[0]->length, pac_out) != 0)
+        *pac_out = NULL;
+    krb5_free_authdata(ctx, ad);
 }
 
 /*
- * A cross-realm TGT that carries no PAC never reaches issue_pac(): MIT 1.20's
- * handle_pac() returns early for a TGS request whose header ticket has no PAC
- * (seen in tests/e2e/test_bridge.sh, mode nopac).  This hook sees every TGS
- * request's decrypted header ticket, so it decides exactly that case: a
- * ticket issued by another realm's KDC (server krbtgt/LOCAL@OTHER) without a
- * PAC is decided as a cross-realm request with no PAC -- refused when the
- * trust requires a PAC (the default) or is unknown.  Tickets with a PAC are
- * left to issue_pac().
+ * MIT 1.20's handle_pac() calls issue_pac() for a TGS request only if the
+ * header ticket carries a PAC, the service does not have
+ * +no_auth_data_required, the ticket is not anonymous and the realm does
+ * not set disable_pac; otherwise it issues the ticket without asking this
+ * module.  This hook sees every TGS request, so it decides exactly those
+ * requests, so that nothing adbridge would refuse gets through that way:
+ *  - a ticket from another realm's KDC (server krbtgt/LOCAL@OTHER) is
+ *    decided as a cross-realm request with the PAC it carries, if any
+ *    (refused when the trust requires a PAC, the trust is unknown, the PAC
+ *    is refused, the user has no right and the trust refuses, or the
+ *    service's adbridge_require is not met);
+ *  - a local ticket for a service with adbridge_require is decided with
+ *    no rights (the rights travel as indicators that the ticket issued
+ *    this way would not carry), so it is refused.
+ * Seen without a PAC in tests/e2e/test_bridge.sh (mode nopac).
  */
 static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
                                             krb5_kdc_req *request,
@@ -518,8 +559,11 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
     kdc_request req;
     kdc_decision d;
     char *cname = NULL, *sname = NULL, *trealm = NULL, *require = NULL;
+    krb5_pac pac = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
+    adb_err err;
+    bool cross;
 
     memset(&req, 0, sizeof(req));
     kdc_decision_init(&d);
@@ -531,33 +575,45 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         ret = 0;
     }
     if (bridge == NULL || tgs == NULL || server == NULL ||
-        ticket->enc_part2 == NULL || !is_krbtgt(tgs) ||
-        krb5_realm_compare(ctx, tgs, server->princ) || has_pac(ctx, ticket))
+        ticket->enc_part2 == NULL || !is_krbtgt(tgs))
         goto cleanup;
+    ticket_pac(ctx, ticket, &pac);
+    if (pac != NULL && !(server->attributes & KRB5_KDB_NO_AUTH_DATA_REQUIRED) &&
+        !(ticket->enc_part2->flags & TKT_FLG_ANONYMOUS) &&
+        !realm_disables_pac(ctx, &server->princ->realm))
+        goto cleanup;              /* issue_pac() decides */
+    cross = !krb5_realm_compare(ctx, tgs, server->princ);
+    if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
+        require = NULL;
+    if (!cross && require == NULL)
+        goto cleanup;              /* nothing of adbridge's to check */
 
     config = kdc_bridge_config(bridge, now);
-    trealm = strndup(tgs->realm.data != NULL ? tgs->realm.data : "",
-                     tgs->realm.length);
-    if (trealm == NULL) {
-        ret = ENOMEM;
-        goto cleanup;
-    }
     if (krb5_unparse_name(ctx, ticket->enc_part2->client, &cname) != 0)
         cname = NULL;
     if (krb5_unparse_name(ctx, server->princ, &sname) != 0)
         sname = NULL;
-    if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
-        require = NULL;
-    req.kind = KDC_KIND_CROSS_REALM;
     req.client = cname;
     req.service = sname;
-    req.trust_realm = trealm;
     req.require = require;
-    req.old_pac = NULL;
-    if (kdc_decide(ctx, config, &req, &d) != ADB_OK) {
+    if (cross) {
+        trealm = strndup(tgs->realm.data != NULL ? tgs->realm.data : "",
+                         tgs->realm.length);
+        if (trealm == NULL) {
+            ret = ENOMEM;
+            goto cleanup;
+        }
+        req.kind = KDC_KIND_CROSS_REALM;
+        req.trust_realm = trealm;
+        req.old_pac = pac;
+    } else {
+        req.kind = KDC_KIND_LOCAL_TGS;
+    }
+    err = kdc_decide(ctx, config, &req, &d);
+    if (err != ADB_OK) {
         log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
                                 "the request");
-        ret = KRB5KDC_ERR_POLICY;
+        ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
         *status = "ADBRIDGE_INTERNAL_ERROR";
         goto cleanup;
     }
@@ -571,6 +627,7 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
 
 cleanup:
     kdc_decision_free(&d);
+    krb5_pac_free(ctx, pac);
     free(trealm);
     krb5_dbe_free_string(ctx, require);
     krb5_free_unparsed_name(ctx, cname);

@@ -553,19 +553,6 @@ static adb_err check_require(kdc_decision *d)
                   "the service requires rights the client lacks");
 }
 
-/* Whether the SID at @index of @source was dropped by the filter. */
-static bool was_dropped(const map_result *map, pac_sid_source source,
-                        uint32_t index)
-{
-    size_t i;
-
-    for (i = 0; i < map->dropped_count; i++) {
-        if (map->dropped[i].source == source && map->dropped[i].index == index)
-            return true;
-    }
-    return false;
-}
-
 /*
  * LOGON_INFO without the SIDs the trust boundary dropped (GroupIds,
  * ExtraSids, ResourceGroupIds; a dropped user or primary group SID has
@@ -579,24 +566,41 @@ static adb_err filter_logon_info(kdc_decision *d)
     pac_logon_info f = *li;
     pac_group *groups = NULL, *res = NULL;
     pac_sid_attr *extra = NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0;
+    uint8_t *buf = NULL, *drop = NULL, *drop_extra, *drop_res;
+    size_t len = 0, k;
     uint32_t i, n;
     adb_err err = ADB_ERR_NOMEM;
 
     groups = calloc(li->group_count + 1u, sizeof(*groups));
     extra = calloc(li->extra_sid_count + 1u, sizeof(*extra));
     res = calloc(li->resource_group_count + 1u, sizeof(*res));
-    if (groups == NULL || extra == NULL || res == NULL)
+    /* one flag per GroupId, ExtraSid and ResourceGroupId: linear in the
+     * PAC whatever the number of dropped SIDs */
+    drop = calloc((size_t)li->group_count + li->extra_sid_count +
+                  li->resource_group_count + 1u, 1);
+    if (groups == NULL || extra == NULL || res == NULL || drop == NULL)
         goto cleanup;
+    drop_extra = drop + li->group_count;
+    drop_res = drop_extra + li->extra_sid_count;
+    for (k = 0; k < d->map.dropped_count; k++) {
+        const map_dropped *x = &d->map.dropped[k];
+
+        if (x->source == PAC_SID_GROUP && x->index < li->group_count)
+            drop[x->index] = 1;
+        else if (x->source == PAC_SID_EXTRA && x->index < li->extra_sid_count)
+            drop_extra[x->index] = 1;
+        else if (x->source == PAC_SID_RESOURCE_GROUP &&
+                 x->index < li->resource_group_count)
+            drop_res[x->index] = 1;
+    }
     for (i = 0, n = 0; i < li->group_count; i++) {
-        if (!was_dropped(&d->map, PAC_SID_GROUP, i))
+        if (!drop[i])
             groups[n++] = li->groups[i];
     }
     f.group_count = n;
     f.groups = li->groups != NULL ? groups : NULL;
     for (i = 0, n = 0; i < li->extra_sid_count; i++) {
-        if (!was_dropped(&d->map, PAC_SID_EXTRA, i))
+        if (!drop_extra[i])
             extra[n++] = li->extra_sids[i];
     }
     f.extra_sid_count = n;
@@ -604,7 +608,7 @@ static adb_err filter_logon_info(kdc_decision *d)
     if (n == 0)
         f.user_flags &= ~PAC_USER_FLAG_EXTRA_SIDS;
     for (i = 0, n = 0; i < li->resource_group_count; i++) {
-        if (!was_dropped(&d->map, PAC_SID_RESOURCE_GROUP, i))
+        if (!drop_res[i])
             res[n++] = li->resource_groups[i];
     }
     f.resource_group_count = n;
@@ -625,6 +629,7 @@ static adb_err filter_logon_info(kdc_decision *d)
 
 cleanup:
     explicit_bzero(f.user_session_key, sizeof(f.user_session_key));
+    free(drop);
     free(groups);
     free(extra);
     free(res);
@@ -704,6 +709,10 @@ static adb_err decide_as(const conf_config *config, const kdc_request *req,
 
     if (req->client_rights == NULL && req->require == NULL)
         return ADB_OK;
+    if (config == NULL && req->require != NULL)
+        return refuse(d, KDC_REFUSAL_NO_CONFIG, "the service requires "
+                      "rights and no valid adbridge configuration is "
+                      "loaded");
     if (config == NULL) {
         /* No names for rights without a config: grant nothing.  The
          * built-in rights could be parsed, but the indicator prefix is a
@@ -732,8 +741,12 @@ static adb_err decide_local_tgs(const conf_config *config,
     bool bad = false;
 
     d->rights = kdc_indicator_rights(config, req->indicators);
-    if (req->require == NULL || config == NULL)
+    if (req->require == NULL)
         return ADB_OK;
+    if (config == NULL)
+        return refuse(d, KDC_REFUSAL_NO_CONFIG, "the service requires "
+                      "rights and no valid adbridge configuration is "
+                      "loaded");
     err = parse_require(config, req, d, &bad);
     if (err != ADB_OK || bad)
         return err;

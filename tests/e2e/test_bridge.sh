@@ -13,6 +13,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
+# the forged-ticket checks need impacket's ticketer (python3-impacket)
+[ -f /usr/share/doc/python3-impacket/examples/ticketer.py ] \
+  || e2e_cannot_run "missing python3-impacket (forged cross-realm TGTs)"
 probe=$1 bed=$2
 e2e_bed_ready "$bed"
 set -a
@@ -164,7 +167,8 @@ echo "== adbridge_require on a service"
 kadm() { tb kadmin.local -r "$LOCAL_REALM" -q "$1" >"$work/kadm.out" 2>&1 || { cat "$work/kadm.out"; fail "kadmin.local $1"; }; }
 ADMIN_SVC="HTTP/admin.local.example@$LOCAL_REALM"
 # (idempotent on a bed that ran this test before)
-for p in "$ADMIN_SVC" "localadmin@$LOCAL_REALM" "localuser@$LOCAL_REALM"; do
+NOAD_SVC="HTTP/noad.local.example@$LOCAL_REALM"
+for p in "$ADMIN_SVC" "$NOAD_SVC" "localadmin@$LOCAL_REALM" "localuser@$LOCAL_REALM"; do
   tb kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $p" >/dev/null 2>&1 || true
 done
 kadm "addprinc -randkey $ADMIN_SVC"
@@ -193,8 +197,25 @@ hasnt "auth-indicator: adbridge-viewer" localuser
 FRESH_PW=$lpw FRESH_PRINC=localuser@$LOCAL_REALM expect_refused localuser "$ADMIN_SVC" "$work/admin.keytab"
 ! grep -qF -- "$lpw" "$kdclog" "$audit" || fail "a local password appears in a log"
 
+echo "== a service with +no_auth_data_required (MIT never calls issue_pac for it)"
+kadm "addprinc -randkey +no_auth_data_required $NOAD_SVC"
+kadm "ktadd -k $work/noad.keytab $NOAD_SVC"
+expect_ok bob "$NOAD_SVC" "$work/noad.keytab"
+if grep -q "^auth-indicator:" "$work/out"; then cat "$work/out"; fail "noad: indicators in a ticket without authdata"; fi
+expect_refused carol "$NOAD_SVC" "$work/noad.keytab"
+grep -q "REFUSE cross-realm client carol@AD.EXAMPLE.COM service $NOAD_SVC .*no-rights" "$kdclog" \
+  || fail "noad: carol's refusal was not decided by adbridge"
+kadm "setstr $NOAD_SVC adbridge_require admin"
+expect_refused bob "$NOAD_SVC" "$work/noad.keytab"
+# alice (admin) is decided from her PAC in check_policy_tgs: allowed
+expect_ok alice "$NOAD_SVC" "$work/noad.keytab"
+# a local ticket's rights are indicators this hook cannot read: refused
+FRESH_PW=$lpw FRESH_PRINC=localadmin@$LOCAL_REALM expect_refused localadmin "$NOAD_SVC" "$work/noad.keytab"
+grep -q "REFUSE local-tgs client localadmin@$LOCAL_REALM service $NOAD_SVC .*refusal require" "$kdclog" \
+  || fail "noad: localadmin's refusal by adbridge_require is not in the KDC log"
+
 echo "== forged cross-realm TGTs (trust key, impacket's ticketer.py)"
-if [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ]; then
+{
   key=$(klist -k -K -e "$TRUST_KEYTAB" | awk '/aes256/ {gsub(/[()]/, "", $NF); sub(/^0x/, "", $NF); print $NF; exit}')
   [ ${#key} = 64 ] || fail "no AES256 trust key in $TRUST_KEYTAB"
   # forge MODE USER RID GROUPS [EXTRA_SIDS] -> $work/USER.cc
@@ -272,8 +293,14 @@ PY
   done
   # CLIENT_INFO naming someone else: refused (MIT checks this before the
   # module; the module would refuse it as inconsistent-pac).
+  mark
   forge rename alice 1109 513,1103
   NOFRESH=1 ANYERR=1 expect_refused alice
+  # refused by the KDC (not a client or keytab failure): a TGS_REQ line
+  # for alice and no ticket
+  newlog | grep -q "TGS_REQ .*alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL" \
+    || { newlog; fail "rename: the KDC did not see the request"; }
+  ! newlog | grep -q "ISSUE: .*alice@AD.EXAMPLE.COM for" || fail "rename: a ticket was issued"
   # PAC changed after signing (GroupIds RID 1104 -> 1103, which would map
   # to admin): the server signature made with the trust key no longer
   # matches. MIT verifies it before the module runs (HEADER_PAC, "Message
@@ -309,9 +336,7 @@ PY
     || { newlog; fail "nopac: no adbridge no-pac refusal in the KDC log"; }
   ! newlog | grep -q "ISSUE: .* alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL" || fail "nopac: a ticket was issued"
   newlog | grep "adbridge: REFUSE" | tail -1 | sed 's/^.*adbridge:/  log: adbridge:/'
-else
-  echo "  (python3-impacket not installed: forged-ticket checks skipped)"
-fi
+}
 
 echo "== the KDC still serves everyone after refusals"
 expect_ok alice
@@ -320,7 +345,6 @@ has "auth-indicator: adbridge-admin" alice
 echo "== kdb5_util and kadmin.local through the module"
 tb kdb5_util -r "$LOCAL_REALM" dump "$work/dump" || fail "kdb5_util dump"
 grep -q "^princ.*HTTP/device1.local.example@LOCAL.EXAMPLE" "$work/dump" || fail "dump lacks the device principal"
-grep -q "adbridge_require" "$work/dump" || true
 tb kdb5_util -r "$LOCAL_REALM" list_mkeys >"$work/mkeys" 2>&1 || { cat "$work/mkeys"; fail "kdb5_util list_mkeys"; }
 kadm "listprincs"
 grep -q "^localadmin@LOCAL.EXAMPLE$" "$work/kadm.out" || fail "kadmin.local listprincs"

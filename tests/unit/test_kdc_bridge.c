@@ -589,11 +589,16 @@ static void as_rights(void **state)
     assert_true(d.refused);
     assert_int_equal(d.refusal, KDC_REFUSAL_BAD_ATTRIBUTE);
 
-    /* Without a configuration nothing is granted (and nothing refused). */
+    /* Without a configuration nothing is granted (and nothing refused)... */
     r.client_rights = "admin";
     assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
     assert_false(d.refused);
     assert_null(d.indicators);
+    /* ... but a service that requires rights is refused. */
+    r.require = "viewer";
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_NO_CONFIG);
 
     kdc_decision_free(&d);
     conf_free(cfg);
@@ -640,6 +645,17 @@ static void local_tgs(void **state)
     assert_int_equal(d.refusal, KDC_REFUSAL_REQUIRE);
     r.require = NULL;
     assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+
+    /* Without a configuration a required right cannot be checked: the
+     * service is refused, even to a ticket that carries the indicators. */
+    r.indicators = admin;
+    r.require = "admin";
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_NO_CONFIG);
+    r.require = NULL;
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
     assert_false(d.refused);
 
     assert_int_equal(kdc_indicator_rights(cfg, admin),
