@@ -5,6 +5,7 @@
 #define _GNU_SOURCE   /* memfd_create */
 #include "conf.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -505,6 +506,10 @@ static void load_global(loader *ld)
                                        "indicator_prefix");
     if (cfg->indicator_prefix == NULL)
         cfg->indicator_prefix = CONF_DEFAULT_INDICATOR_PREFIX;
+    else if (cfg->indicator_prefix[0] == '\0')
+        /* every indicator would be "ours", and a right could be met by an
+         * indicator another mechanism (PKINIT, OTP) sets */
+        problem(ld, "[adbridge] indicator_prefix must not be empty");
     cfg->audit_log = get_single(ld, "[adbridge]", n_audit, "audit_log");
     load_rights(ld);
 }
@@ -929,14 +934,20 @@ cleanup:
 /* The file snapshot                                                    */
 
 #define CONF_MAX_FILE_BYTES ((size_t)1024 * 1024)
+/* Lines of this many bytes or more (newline not counted) are refused: MIT's
+ * parser would read them in pieces (fgets() into 2048 bytes). */
+#define CONF_MAX_LINE 2047
 
 /* True if @line starts with the profile directive @word and a blank. */
 static bool is_directive(const char *line, size_t len, const char *word)
 {
     size_t n = strlen(word);
 
-    return len > n && strncmp(line, word, n) == 0 &&
-           (line[n] == ' ' || line[n] == '\t');
+    /* As MIT's parse_line() (util/profile/prof_parse.c): the word at the
+     * start of the line, then any isspace() byte - the newline included,
+     * which @len leaves out. */
+    return len >= n && strncmp(line, word, n) == 0 &&
+           (len == n || isspace((unsigned char)line[n]));
 }
 
 /* A sealed-off private copy of @len bytes: an anonymous memory file whose
@@ -1082,6 +1093,14 @@ static adb_err snapshot(loader *ld, const char *path, int *fd_out,
         }
         if (i < len && buf[i] != '\n')
             continue;
+        /* MIT's parse_file() reads lines with fgets() into 2048 bytes: a
+         * longer line is parsed as several, and its tail could be a
+         * directive. */
+        if (i - line_start >= CONF_MAX_LINE) {
+            problem(ld, "%s: line %zu: longer than %d bytes", path, line_no,
+                    CONF_MAX_LINE - 1);
+            bad = true;
+        }
         if (is_directive(buf + line_start, i - line_start, "include") ||
             is_directive(buf + line_start, i - line_start, "includedir") ||
             is_directive(buf + line_start, i - line_start, "module")) {

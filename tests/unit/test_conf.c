@@ -346,6 +346,50 @@ static void unsafe_files(void **state)
         assert_string_equal(pr.messages[i], expected[i]);
     assert_int_equal(unlink(path), 0);
 
+    /* Every separator MIT's parser accepts after the word (isspace(), the
+     * end of the line included). */
+    write_tmp(path, GLOBAL "include\v/etc/passwd\n"
+                    "include\r/etc/passwd\n"
+                    "includedir\f/etc\n"
+                    "include\n");
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    assert_null(cfg);
+    assert_int_equal(pr.count, 4);
+    for (i = 0; i < 4; i++) {
+        snprintf(expected[0], sizeof(expected[0]), "%s: line %zu: include, "
+                 "includedir and module directives are not allowed in the "
+                 "adbridge configuration", path, i + 4);
+        assert_string_equal(pr.messages[i], expected[0]);
+    }
+    assert_int_equal(unlink(path), 0);
+
+    /* A line MIT would read in two pieces, the second a directive. */
+    big = malloc(2100);
+    assert_non_null(big);
+    memset(big, 'a', 2100);
+    big[0] = '#';
+    memcpy(big + 2047, "include /etc/passwd\n", 21);
+    big[2047 + 21] = '\0';
+    {
+        char *text = malloc(strlen(GLOBAL) + 2100);
+
+        assert_non_null(text);
+        strcpy(text, GLOBAL);
+        strcat(text, big);
+        write_tmp(path, text);
+        free(text);
+    }
+    free(big);
+    big = NULL;
+    ret = conf_load(path, &cfg, &pr);
+    assert_int_equal(ret, ADB_ERR_MALFORMED);
+    snprintf(expected[0], sizeof(expected[0]),
+             "%s: line 4: longer than 2046 bytes", path);
+    assert_int_equal(pr.count, 1);
+    assert_string_equal(pr.messages[0], expected[0]);
+    assert_int_equal(unlink(path), 0);
+
     write_tmp(path, GLOBAL);
     {
         FILE *f = fopen(path, "a");
@@ -427,6 +471,8 @@ static void bad_global(void **state)
     EXPECT("[adbridge]\n    indicator_prefix = x-\n" TRUST_OPEN TRUST_CLOSE,
            "[adbridge] local_realm is missing",
            "[adbridge] local_domain_sid is missing");
+    EXPECT(GLOBAL "    indicator_prefix = \"\"\n" TRUST_OPEN TRUST_CLOSE,
+           "[adbridge] indicator_prefix must not be empty");
     EXPECT("[adbridge]\n"
            "    local_realm = LOCAL.EXAMPLE\n"
            "    local_realm = OTHER.EXAMPLE\n"
