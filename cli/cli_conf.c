@@ -1449,8 +1449,12 @@ static void cli_explain_print(const conf_config *cfg, const conf_trust *t,
                         pac == NULL ? "(no PAC)" : "(no LOGON_INFO)");
     }
     if (r->refused) {
-        cli_print_field(stdout, 0, "Decision", "refused (%s): %s",
-                        map_refusal_name(r->refusal), r->reason);
+        /* The reason quotes names from the PAC (LogonDomainName): escaped
+         * by cli_print_text_field. */
+        snprintf(buf, sizeof(buf), "refused (%s): %s",
+                 map_refusal_name(r->refusal),
+                 r->reason != NULL ? r->reason : "");
+        cli_print_text_field(stdout, 0, "Decision", buf);
     } else if (r->rights == 0) {
         cli_print_field(stdout, 0, "Decision", "allowed without rights"
                         " (refuse_without_rights = false)");

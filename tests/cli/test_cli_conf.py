@@ -491,6 +491,24 @@ def test_explain():
               "explain truncated PAC", err)
 
 
+def test_explain_hostile_domain():
+    """A LogonDomainName with an escape sequence (explain --pac does not
+    verify signatures): the refusal quotes it, the terminal never gets it."""
+    raw = read(os.path.join(FIX, "ad-alice.pac"), "rb")
+    adex = "ADEX".encode("utf-16-le")
+    check(raw.count(adex) == 1, "alice's PAC names ADEX once")
+    with Dir() as d:
+        pac = os.path.join(d.d, "hostile.pac")
+        with open(pac, "wb") as f:
+            f.write(raw.replace(adex, "A\x1bEX".encode("utf-16-le")))
+        rc, out, err = run("--config", GOOD, "explain", "--trust", REALM,
+                           "--pac", pac)
+        check(rc == 3 and "refused (logon-domain-name)" in out,
+              "hostile LogonDomainName refused", "rc=%d out=%r" % (rc, out))
+        check("\x1b" not in out and "\x1b" not in err,
+              "no escape byte reaches the terminal", repr(out))
+
+
 def main():
     test_config_check()
     test_map_list()
@@ -500,6 +518,7 @@ def main():
     test_map_remove_existing()
     test_map_refusals()
     test_explain()
+    test_explain_hostile_domain()
     print("cli conf tests: %d checks passed, %d failed" % (passed,
                                                           len(failures)))
     return 1 if failures else 0
