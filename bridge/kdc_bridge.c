@@ -1084,22 +1084,6 @@ static int audit_open(const char *path)
                 0600);
 }
 
-adb_err kdc_audit_append(const char *path, const char *line)
-{
-    adb_err ret;
-    int fd;
-
-    if (path == NULL || line == NULL)
-        return ADB_ERR_INVALID;
-    fd = audit_open(path);
-    if (fd < 0)
-        return ADB_ERR_IO;
-    ret = audit_write(fd, line);
-    if (close(fd) != 0 && ret == ADB_OK)
-        ret = ADB_ERR_IO;
-    return ret;
-}
-
 /* Close the cached audit file of @b. */
 static void audit_close(kdc_bridge *b)
 {

@@ -201,14 +201,10 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
                      time_t now);
 
 /*
- * kdc_audit_append - append @line and a newline to @path (O_APPEND, created
- * with mode 0600) in one write.  Returns ADB_OK or ADB_ERR_IO.
- */
-adb_err kdc_audit_append(const char *path, const char *line);
-
-/*
- * kdc_bridge_audit - like kdc_audit_append, but through a descriptor @b
- * keeps open between requests (the KDC appends one record per decision):
+ * kdc_bridge_audit - append @line and a newline to the audit file @path
+ * (O_APPEND, created with mode 0600, never through a
+ * symlink) in one write, through a descriptor @b keeps open between
+ * requests (the KDC appends one record per decision):
  * reopened when @path differs from the last call, and, at most once per
  * second of @now, when the file at @path is no longer the one held (log
  * rotation, removal).  Returns ADB_OK, ADB_ERR_IO (the next call opens

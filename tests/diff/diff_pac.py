@@ -197,6 +197,10 @@ def main(argv):
     if args.jobs < 1:
         ap.error("--jobs must be >= 1")
     files = collect(args)
+    if not files:
+        # an empty corpus or directory would pass without testing anything
+        print("diff: no PAC files found", file=sys.stderr)
+        return 1
 
     t0 = time.monotonic()
     counts = collections.Counter()

@@ -523,8 +523,8 @@ static void malformed_and_oversized(void **state)
         r.old_pac = p;
         assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
         assert_true(d.refused);
-        if (d.refusal == KDC_REFUSAL_BAD_PAC)
-            refused++;
+        assert_int_equal(d.refusal, KDC_REFUSAL_BAD_PAC);
+        refused++;
         assert_null(d.indicators);
         krb5_pac_free(kctx, p);
     }
@@ -748,15 +748,22 @@ static void reload(void **state)
 static void audit_append(void **state)
 {
     char path[128], buf[256];
+    kdc_bridge *b = NULL;
     struct stat st;
+    mode_t old_mask;
     FILE *f;
     size_t n;
 
     (void)state;
     tmp_path(path, sizeof(path), "audit");
     unlink(path);
-    assert_int_equal(kdc_audit_append(path, "{\"a\":1}"), ADB_OK);
-    assert_int_equal(kdc_audit_append(path, "{\"b\":2}"), ADB_OK);
+    assert_int_equal(kdc_bridge_new("/nonexistent.conf", NULL, NULL, &b),
+                     ADB_OK);
+    /* 0600 whatever the umask of the KDC */
+    old_mask = umask(022);
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"a\":1}", 1000), ADB_OK);
+    umask(old_mask);
+    assert_int_equal(kdc_bridge_audit(b, path, "{\"b\":2}", 1000), ADB_OK);
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(st.st_mode & 0777, 0600);
     f = fopen(path, "r");
@@ -766,9 +773,10 @@ static void audit_append(void **state)
     fclose(f);
     assert_string_equal(buf, "{\"a\":1}\n{\"b\":2}\n");
     unlink(path);
-    assert_int_equal(kdc_audit_append("/nonexistent/dir/x", "{}"),
+    assert_int_equal(kdc_bridge_audit(b, "/nonexistent/dir/x", "{}", 1000),
                      ADB_ERR_IO);
-    assert_int_equal(kdc_audit_append(NULL, "{}"), ADB_ERR_INVALID);
+    assert_int_equal(kdc_bridge_audit(b, NULL, "{}", 1000), ADB_ERR_INVALID);
+    kdc_bridge_free(b);
     assert_string_equal(kdc_refusal_name(KDC_REFUSAL_REQUIRE), "require");
     assert_string_equal(kdc_refusal_name(KDC_REFUSAL_NONE), "none");
 }

@@ -177,6 +177,8 @@ static void load_nomem(void **state)
                           n, (int)ret);
         assert_int_equal(live, before);
     }
+    /* the injection fired at least once (the wrappers are in place) */
+    assert_true(n > parse_allocs);
     print_message("  conf_load: %ld allocations checked (%ld in MIT's "
                   "parser): %ld ok (%ld of them inside the parser), %ld "
                   "nomem, %ld malformed, %ld io\n", n, parse_allocs,
@@ -241,6 +243,8 @@ static void evaluate_nomem(void **state)
         adb_arena_cache_release();
         assert_int_equal(live, before);
     }
+    /* the injection fired at least once (the wrappers are in place) */
+    assert_true(n > 0);
     print_message("  map_evaluate: %ld allocations checked\n", n);
 
     for (n = 0;; n++) {
@@ -257,6 +261,7 @@ static void evaluate_nomem(void **state)
         assert_int_equal(ret, ADB_ERR_NOMEM);
         assert_null(list);
     }
+    assert_true(n > 0);
     pac_info_free(pac);
     tb_free(&logon);
     tb_free(&bytes);
@@ -321,6 +326,7 @@ static void pac_decode_nomem(void **state)
             if (!did_fail)
                 break;
         }
+        assert_true(n > 0);
         print_message("  %s: %ld allocations checked\n",
                       path == 0 ? "pac_decode_blob" : "pac_decode", n);
     }
