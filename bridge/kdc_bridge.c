@@ -463,19 +463,6 @@ static const char *name_part(const char *princ, char *buf, size_t size)
     return buf;
 }
 
-/* Sum of the PAC's buffer sizes, from the decoded table. */
-static size_t pac_bytes(const pac_info *pac)
-{
-    size_t total = 0, i;
-
-    for (i = 0; i < pac->buffer_count; i++) {
-        if (pac->buffers[i].size > SIZE_MAX - total)
-            return SIZE_MAX;
-        total += pac->buffers[i].size;
-    }
-    return total;
-}
-
 /* The identity checks between the PAC's buffers and the ticket client.
  * Returns ADB_OK (consistent or refused: see d) or ADB_ERR_NOMEM. */
 static adb_err check_consistency(const kdc_request *req, const pac_info *pac,
@@ -642,7 +629,6 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
     adb_diag diag = ADB_DIAG_INIT;
     char dbuf[256];
     adb_err err;
-    size_t size;
     bool bad = false;
 
     if (config == NULL)
@@ -661,11 +647,6 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
         if (err != ADB_OK)
             return refuse(d, KDC_REFUSAL_BAD_PAC, "malformed PAC: %s",
                           adb_diag_format(&diag, dbuf, sizeof(dbuf)));
-        size = pac_bytes(d->pac);
-        if (size > KDC_MAX_PAC_BYTES)
-            return refuse(d, KDC_REFUSAL_BAD_PAC,
-                          "PAC too large: %zu bytes (limit %u)", size,
-                          KDC_MAX_PAC_BYTES);
         err = check_consistency(req, d->pac, d);
         if (err != ADB_OK || d->refused)
             return err;

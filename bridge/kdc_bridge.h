@@ -30,10 +30,6 @@
 
 #define KDC_DEFAULT_CONFIG "/etc/adbridge.conf"
 
-/* Largest PAC accepted from a trusted realm (sum of its buffer sizes).
- * AD's own MaxTokenSize default is 48000 bytes. */
-#define KDC_MAX_PAC_BYTES 65536u
-
 /* Log priorities (the syslog values, so the adapter can pass them on). */
 #define KDC_LOG_ERR     3
 #define KDC_LOG_WARNING 4
@@ -147,7 +143,7 @@ void kdc_decision_free(kdc_decision *d);
  * loaded).
  *
  * CROSS_REALM: the trust is found by @req->trust_realm; the PAC (if any) is
- * checked against KDC_MAX_PAC_BYTES, decoded, its CLIENT_INFO name, LOGON_INFO
+ * decoded (refused before decoding above PAC_MAX_BYTES), its CLIENT_INFO name, LOGON_INFO
  * EffectiveName, UPN_DNS_INFO SamName / SID and REQUESTOR are checked against
  * each other and the ticket client; then map_evaluate() and the service's
  * adbridge_require decide.  AS: rights from @req->client_rights.

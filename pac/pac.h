@@ -48,6 +48,9 @@ enum pac_buffer_type {
 
 /* Hard caps (beyond MS-PAC's own limits), checked before allocating. */
 #define PAC_MAX_BUFFERS     256u      /* real PACs have < 20; MIT allows 4096 */
+#define PAC_MAX_BYTES       65536u    /* all buffers together; checked before
+                                       * anything is decoded (AD's
+                                       * MaxTokenSize tops out at 65535) */
 #define PAC_MAX_GROUPS      65536u    /* per GROUP_MEMBERSHIP array */
 #define PAC_MAX_EXTRA_SIDS  65536u
 #define PAC_MAX_STRING_UNITS 32767u   /* USHORT byte length / 2 */
@@ -249,8 +252,11 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
 
 /*
  * pac_decode_blob - parse the raw PAC bytes @data/@len with krb5_pac_parse
- * (container errors are reported as "PAC header") and then pac_decode().
- * Same ownership and errors as pac_decode().
+ * (container errors are reported as "PAC header"), then locate the buffers
+ * in place and decode them as pac_decode() does.  Same ownership and
+ * errors as pac_decode().  One check more than pac_decode() can make: each
+ * buffer's padding to 8 bytes must lie within the blob (Samba's decoder
+ * requires it; a krb5_pac no longer shows where the buffers lay).
  */
 adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
                         pac_info **info_out, adb_diag *diag);

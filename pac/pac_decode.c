@@ -286,8 +286,15 @@ static adb_err decode_table(const raw_buffer *bufs, size_t n,
     size_t i, total = 0;
     adb_err ret = ADB_OK;
 
+    /* n <= PAC_MAX_BUFFERS buffers of < 2^32 bytes: no overflow */
     for (i = 0; i < n; i++)
         total += bufs[i].len;
+    if (total > PAC_MAX_BYTES) {
+        ret = container_fail(diag, ADB_ERR_LIMIT, "cbBufferSize",
+                             "the buffers total %zu bytes, at most %u "
+                             "allowed", total, PAC_MAX_BYTES);
+        goto cleanup;
+    }
     info = calloc(1, sizeof(*info));
     if (info == NULL) {
         ret = ADB_ERR_NOMEM;

@@ -534,20 +534,46 @@ static void malformed_and_oversized(void **state)
     free(line);
     krb5_free_data_contents(kctx, &li);
 
-    /* An unknown buffer that makes the PAC too large. */
-    while (big.len <= KDC_MAX_PAC_BYTES)
-        tb_u64(&big, 0);
+    /* An unknown buffer that brings the PAC's buffers to exactly
+     * PAC_MAX_BYTES (decided as usual), then to one byte more (refused
+     * before decoding). */
     {
-        krb5_data d2 = { KV5M_DATA, (unsigned int)big.len, (char *)big.p };
-        krb5_pac p2 = replace_buffer(alice, 0, NULL);
+        krb5_ui_4 *types = NULL;
+        size_t ntypes = 0, base = 0, extra, i;
 
-        assert_int_equal(krb5_pac_add_buffer(kctx, p2, 99, &d2), 0);
-        r.old_pac = p2;
-        assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
-        assert_true(d.refused);
-        assert_int_equal(d.refusal, KDC_REFUSAL_BAD_PAC);
-        assert_non_null(strstr(d.reason, "too large"));
-        krb5_pac_free(kctx, p2);
+        assert_int_equal(krb5_pac_get_types(kctx, alice, &ntypes, &types), 0);
+        for (i = 0; i < ntypes; i++) {
+            krb5_data b;
+
+            assert_int_equal(krb5_pac_get_buffer(kctx, alice, types[i], &b),
+                             0);
+            base += b.length;
+            krb5_free_data_contents(kctx, &b);
+        }
+        free(types);
+        for (extra = PAC_MAX_BYTES - base; extra <= PAC_MAX_BYTES - base + 1;
+             extra++) {
+            krb5_data d2;
+            krb5_pac p2 = replace_buffer(alice, 0, NULL);
+
+            big.len = 0;
+            while (big.len < extra)
+                tb_u8(&big, 0);
+            d2 = (krb5_data){ KV5M_DATA, (unsigned int)big.len,
+                              (char *)big.p };
+            assert_int_equal(krb5_pac_add_buffer(kctx, p2, 99, &d2), 0);
+            r.old_pac = p2;
+            assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+            if (base + extra == PAC_MAX_BYTES) {
+                assert_false(d.refused);
+            } else {
+                assert_true(d.refused);
+                assert_int_equal(d.refusal, KDC_REFUSAL_BAD_PAC);
+                assert_non_null(strstr(d.reason, "the buffers total 65537 "
+                                       "bytes, at most 65536 allowed"));
+            }
+            krb5_pac_free(kctx, p2);
+        }
     }
 
     tb_free(&cut);
