@@ -485,10 +485,12 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
     }
     if (req.kind != KDC_KIND_LOCAL_TGS) {
         ret = set_indicators(config, auth_indicators, d.indicators);
-        if (ret)
-            goto cleanup;
     }
-    ret = kdc_copy_buffers(ctx, &d, req.old_pac, new_pac);
+    if (!ret)
+        ret = kdc_copy_buffers(ctx, &d, req.old_pac, new_pac);
+    if (ret)   /* the decision was logged as allowed: say it did not hold */
+        log_line(NULL, LOG_ERR, "adbridge: the allowed request failed while "
+                                "building the ticket (out of memory?)");
 
 cleanup:
     kdc_decision_free(&d);

@@ -496,17 +496,12 @@ static adb_err check_consistency(const kdc_request *req, const pac_info *pac,
         return refuse(d, KDC_REFUSAL_INCONSISTENT,
                       "LOGON_INFO EffectiveName does not match CLIENT_INFO "
                       "name");
+    /* (REQUESTOR against the user SID: map_evaluate's requestor-mismatch) */
     if (li != NULL && (upn != NULL && upn->has_sid)) {
         if (adb_sid_compose(&li->domain_sid, li->user_rid, &user) != ADB_OK ||
             !adb_sid_equal(&user, &upn->sid))
             return refuse(d, KDC_REFUSAL_INCONSISTENT,
                           "UPN_DNS_INFO SID is not the LOGON_INFO user SID");
-    }
-    if (li != NULL && pac->requestor != NULL) {
-        if (adb_sid_compose(&li->domain_sid, li->user_rid, &user) != ADB_OK ||
-            !adb_sid_equal(&user, pac->requestor))
-            return refuse(d, KDC_REFUSAL_INCONSISTENT,
-                          "REQUESTOR SID is not the LOGON_INFO user SID");
     }
     return ADB_OK;
 }

@@ -143,9 +143,9 @@ void kdc_decision_free(kdc_decision *d);
  * loaded).
  *
  * CROSS_REALM: the trust is found by @req->trust_realm; the PAC (if any) is
- * decoded (refused before decoding above PAC_MAX_BYTES), its CLIENT_INFO name, LOGON_INFO
- * EffectiveName, UPN_DNS_INFO SamName / SID and REQUESTOR are checked against
- * each other and the ticket client; then map_evaluate() and the service's
+ * decoded (pac_decode refuses more than PAC_MAX_BYTES before decoding), its
+ * CLIENT_INFO name, LOGON_INFO EffectiveName, UPN_DNS_INFO SamName and SID
+ * are checked against each other and the ticket client; then map_evaluate() and the service's
  * adbridge_require decide.  AS: rights from @req->client_rights.
  * LOCAL_TGS: nothing is added; adbridge_require is checked against the
  * rights the ticket's indicators carry.
