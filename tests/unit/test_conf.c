@@ -11,6 +11,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "unit_support.h"
+
 #include "conf.h"
 
 #define DOM "S-1-5-21-3623811015-3361044348-30300820"
@@ -30,16 +32,7 @@
 /* Write @text to a new temporary file; its name goes to @path. */
 static void write_tmp(char path[64], const char *text)
 {
-    const char *dir = getenv("TMPDIR");
-    size_t n = strlen(text);
-    int fd;
-
-    snprintf(path, 64, "%s/adb_conf_XXXXXX",
-             dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    assert_int_equal(write(fd, text, n), (ssize_t)n);
-    assert_int_equal(close(fd), 0);
+    tmp_write(path, 64, "conf", text);
 }
 
 /* Load @text; *cfg_out NULL unless ADB_OK. */
@@ -778,5 +771,5 @@ int main(void)
         cmocka_unit_test(rights_parse),
     };
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

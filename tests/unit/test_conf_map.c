@@ -2,6 +2,7 @@
  * a PAC (built with pac_build.h) carrying the offending SID, refusals,
  * precedence, custom rights, user-name and user-SID mappings, indicators.
  * Config files are written to mkstemp() files and removed. */
+#define _GNU_SOURCE 1 /* asprintf */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "unit_support.h"
 
 #include "conf.h"
 #include "map.h"
@@ -22,20 +25,6 @@
 #define REALM "AD.EXAMPLE.COM"
 #define OPERATOR (1u << 3)
 
-static krb5_context kctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return krb5_init_context(&kctx) ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    krb5_free_context(kctx);
-    return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                              */
@@ -44,30 +33,22 @@ static int group_teardown(void **state)
  * (netbios ADEX, domain DOM) with the extra lines @trust. */
 static conf_config *load_cfg(const char *global, const char *trust)
 {
-    const char *dir = getenv("TMPDIR");
-    char path[64];
+    char path[64], *text = NULL;
     conf_problems pr;
     conf_config *cfg = NULL;
-    FILE *f;
-    int fd;
     size_t i;
     adb_err ret;
 
-    snprintf(path, sizeof(path), "%s/adb_map_XXXXXX",
-             dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    f = fdopen(fd, "w");
-    assert_non_null(f);
-    fprintf(f, "[adbridge]\n"
+    assert_true(asprintf(&text, "[adbridge]\n"
             "    local_realm = LOCAL.EXAMPLE\n"
             "    local_domain_sid = " LOCALSID "\n%s"
             "[trusts]\n"
             "    " REALM " = {\n"
             "        netbios_name = ADEX\n"
             "        domain_sid = " DOM "\n%s"
-            "    }\n", global, trust);
-    assert_int_equal(fclose(f), 0);
+            "    }\n", global, trust) > 0);
+    tmp_write(path, sizeof(path), "map", text);
+    free(text);
     conf_problems_init(&pr);
     ret = conf_load(path, &cfg, &pr);
     assert_int_equal(unlink(path), 0);
@@ -878,5 +859,5 @@ int main(void)
         cmocka_unit_test(names_and_misuse),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

@@ -15,6 +15,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "unit_support.h"
+
 #include "kdc_bridge.h"
 #include "pac_build.h"
 
@@ -23,33 +25,13 @@
 #define REALM "AD.EXAMPLE.COM"
 #define SVC "HTTP/device1.local.example@LOCAL.EXAMPLE"
 
-static krb5_context kctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return krb5_init_context(&kctx) ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    krb5_free_context(kctx);
-    return 0;
-}
 
 /* ------------------------------------------------------------ helpers -- */
 
+/* A new empty temporary file (removed at the end even on failure). */
 static void tmp_path(char *path, size_t size, const char *tag)
 {
-    const char *dir = getenv("TMPDIR");
-    int fd;
-
-    snprintf(path, size, "%s/adb_kdc_%s_XXXXXX",
-             dir != NULL && strlen(dir) < 40 ? dir : "/tmp", tag);
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    tmp_write(path, size, tag, "");
 }
 
 static void write_file(const char *path, const char *text)
@@ -917,5 +899,5 @@ int main(void)
         cmocka_unit_test(hostile_names),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "unit_support.h"
+
 #include <profile.h>
 
 #include "adb_arena.h"
@@ -41,20 +43,6 @@
 #define arm nomem_arm
 #define disarm nomem_disarm
 
-static krb5_context kctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return krb5_init_context(&kctx) ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    krb5_free_context(kctx);
-    return 0;
-}
 
 static const char config_text[] =
     "[adbridge]\n"
@@ -73,39 +61,9 @@ static const char config_text[] =
     "        map = user:alice operator\n"
     "    }\n";
 
-/* The file write_config() made last, removed by remove_config() (the
- * teardown of the tests that make one) even when an assertion failed. */
-static char config_path[64];
-
-static int remove_config(void **state)
-{
-    (void)state;
-    if (config_path[0] != '\0')
-        (void)unlink(config_path);
-    config_path[0] = '\0';
-    return 0;
-}
-
-/* Remove the file of write_config() now. */
-static void drop_config(const char *path)
-{
-    assert_int_equal(unlink(path), 0);
-    config_path[0] = '\0';
-}
-
 static void write_config(char path[64])
 {
-    const char *dir = getenv("TMPDIR");
-    size_t n = sizeof(config_text) - 1;
-    int fd;
-
-    snprintf(path, 64, "%s/adb_nomem_XXXXXX",
-             dir != NULL && strlen(dir) < 40 ? dir : "/tmp");
-    fd = mkstemp(path);
-    assert_true(fd >= 0);
-    memcpy(config_path, path, sizeof(config_path));
-    assert_int_equal(write(fd, config_text, n), (ssize_t)n);
-    assert_int_equal(close(fd), 0);
+    tmp_write(path, 64, "nomem", config_text);
 }
 
 static void load_nomem(void **state)
@@ -184,7 +142,7 @@ static void load_nomem(void **state)
                   "nomem, %ld malformed, %ld io\n", n, parse_allocs,
                   counts[ADB_OK], lost, counts[ADB_ERR_NOMEM],
                   counts[ADB_ERR_MALFORMED], counts[ADB_ERR_IO]);
-    drop_config(path);
+    assert_int_equal(unlink(path), 0);
 }
 
 static void evaluate_nomem(void **state)
@@ -208,7 +166,7 @@ static void evaluate_nomem(void **state)
 #endif
     write_config(path);
     assert_int_equal(conf_load(path, &cfg, NULL), ADB_OK);
-    drop_config(path);
+    assert_int_equal(unlink(path), 0);
     /* Enough SIDs for the result to need several arena chunks. */
     for (n = 0; n < 400; n++)
         groups[n] = (pac_group){ (uint32_t)(1106 + n), 7 };
@@ -336,10 +294,10 @@ static void pac_decode_nomem(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_teardown(load_nomem, remove_config),
-        cmocka_unit_test_teardown(evaluate_nomem, remove_config),
+        cmocka_unit_test(load_nomem),
+        cmocka_unit_test(evaluate_nomem),
         cmocka_unit_test(pac_decode_nomem),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

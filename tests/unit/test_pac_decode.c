@@ -10,25 +10,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "unit_support.h"
+
 #include "pac.h"
 #include "pac_build.h"
 
 #define DOMSID "S-1-5-21-3623811015-3361044348-30300820"
 
-static krb5_context kctx;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return krb5_init_context(&kctx) ? -1 : 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    krb5_free_context(kctx);
-    return 0;
-}
 
 /* A full PAC like AD's cross-realm TGT: 1, 10, 12, 17, 18, 6, 7, plus
  * @extra_type (unknown) if non-zero. */
@@ -440,5 +428,5 @@ int main(void)
         cmocka_unit_test(real_ad_pacs),
     };
 
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }

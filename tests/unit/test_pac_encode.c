@@ -23,6 +23,8 @@
 #include <dirent.h>
 #include <cmocka.h>
 
+#include "unit_support.h"
+
 #include "pac.h"
 #include "pac_build.h"
 #include "nomem.h"
@@ -41,22 +43,6 @@
 static const char *const not_identical[] = {
     "mit-ticket_data-w2022.pac",
 };
-
-static krb5_context kctx;
-
-
-static int group_setup(void **state)
-{
-    (void)state;
-    return krb5_init_context(&kctx) == 0 ? 0 : -1;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    krb5_free_context(kctx);
-    return 0;
-}
 
 static uint32_t le32(const uint8_t *p)
 {
@@ -993,5 +979,5 @@ int main(int argc, char **argv)
 
     if (argc == 3 && strcmp(argv[1], "--dump") == 0)
         return dump(argv[2]);
-    return cmocka_run_group_tests(tests, group_setup, group_teardown);
+    return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
 }
