@@ -30,6 +30,7 @@
 #include <kdb.h>
 #include <profile.h>
 
+#include "adb_arena.h"
 #include "kdc_bridge.h"
 
 #ifndef ADB_KDB_SYSTEM_DIR
@@ -276,6 +277,7 @@ cleanup:
 static krb5_error_code adb_fini_module(krb5_context ctx)
 {
     state_drop(ctx);
+    adb_arena_cache_release();    /* this thread's cached decode chunks */
     return backend.vt.fini_module != NULL ? backend.vt.fini_module(ctx) : 0;
 }
 

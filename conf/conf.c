@@ -1074,8 +1074,14 @@ static adb_err snapshot(loader *ld, const char *path, int *fd_out,
         ret = ADB_ERR_NOMEM;
         goto cleanup;
     }
-    while (len < cap && (n = read(fd, buf + len, cap - len)) > 0)
+    while (len < cap) {
+        n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
         len += (size_t)n;
+    }
     if (n < 0) {
         problem(ld, "%s: cannot read: %s", path, strerror(errno));
         ret = ADB_ERR_IO;

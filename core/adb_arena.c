@@ -92,7 +92,8 @@ void adb_arena_cache_release(void)
 void adb_arena_init(adb_arena *arena, size_t hint)
 {
     arena->head = NULL;
-    arena->next_size = hint < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : hint;
+    arena->next_size = hint < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK
+                       : hint > ARENA_MAX_ALLOC ? ARENA_MAX_ALLOC : hint;
 }
 
 static void *arena_take(adb_arena *arena, size_t size)
