@@ -12,8 +12,10 @@
  *                  mapping (the approach the engine must not use), as a
  *                  second baseline
  * and prints the ratios.  The configuration is generated: one trust with
- * --maps mappings (default 100), half of them matching groups of the PAC
- * (bench/gen_pac.py makes RIDs 1100, 1101, ...).  A benchmark, not a test:
+ * --maps mappings (default 100): the odd-numbered ones name SIDs no PAC
+ * has, the even-numbered ones groups RID 1100 + 20i, of which a PAC from
+ * bench/gen_pac.py (RIDs 1100, 1101, ...) holds those up to its last RID
+ * (25 of the 100 for --groups 1000).  A benchmark, not a test:
  * it exits non-zero only if an input cannot be used.
  */
 #define _GNU_SOURCE
@@ -23,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "conf.h"
 #include "map.h"
 #include "pac.h"
@@ -43,10 +46,7 @@ typedef void (*bench_fn)(bench_ctx *b);
 
 static double now(void)
 {
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return bench_now(CLOCK_MONOTONIC);
 }
 
 static void op_decode(bench_ctx *b)
@@ -120,19 +120,6 @@ static double timed(bench_fn fn, bench_ctx *b, double secs)
     }
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, unsigned int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
-
 /* Write a config with @maps mappings to a temp file; returns its path. */
 static char *write_config(unsigned int maps)
 {
@@ -153,7 +140,8 @@ static char *write_config(unsigned int maps)
                "        netbios_name = ADEX\n        domain_sid = %s\n",
             DOMSID);
     for (i = 0; i < maps; i++) {
-        /* even i: a group the PAC has (1100 + 20i); odd i: one it lacks */
+        /* even i: group 1100 + 20i (in the PAC if that is within its
+         * RIDs); odd i: a SID no PAC has */
         if (i % 2 == 0)
             fprintf(f, "        map = rid:%u %s\n", 1100 + 20 * i,
                     rights[i % 3]);
@@ -183,7 +171,6 @@ int main(int argc, char **argv)
     uint8_t *buf = NULL;
     char *cfg_path = NULL;
     const char *file = NULL;
-    FILE *f;
     int i, rc = 1;
 
     memset(&b, 0, sizeof(b));
@@ -204,14 +191,10 @@ int main(int argc, char **argv)
                         "[--maps N] PAC_FILE\n");
         return 2;
     }
-    buf = malloc(1 << 20);
-    f = fopen(file, "rb");
-    if (buf == NULL || f == NULL) {
+    if (bench_read_file(file, 1u << 20, &buf, &b.pac_len) != 0) {
         fprintf(stderr, "bench_map: cannot read %s\n", file);
         goto cleanup;
     }
-    b.pac_len = fread(buf, 1, 1 << 20, f);
-    fclose(f);
     b.pac = buf;
     cfg_path = write_config(maps);
     if (cfg_path == NULL || krb5_init_context(&b.kctx) != 0 ||
@@ -238,7 +221,7 @@ int main(int argc, char **argv)
         for (k = 0; k < NOPS; k++)
             t[k][r] = timed(ops[k].fn, &b, secs);
     for (k = 0; k < NOPS; k++)
-        med[k] = median(t[k], rounds);
+        med[k] = bench_median(t[k], rounds);
     printf("%u alternating rounds of ~%.2f s each, median ns per request:\n",
            rounds, secs);
     for (k = 0; k < NOPS; k++)

@@ -34,6 +34,7 @@
 
 #include <krb5/krb5.h>
 
+#include "bench_util.h"
 #include "bench_samba.h"
 #include "adb_arena.h"
 #include "pac.h"
@@ -221,10 +222,7 @@ static clockid_t bench_clock = CLOCK_MONOTONIC;
 
 static double now_seconds(void)
 {
-    struct timespec ts;
-
-    clock_gettime(bench_clock, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return bench_now(bench_clock);
 }
 
 /* Run @fn @n times; returns elapsed seconds, or -1 if a decode failed. */
@@ -268,20 +266,6 @@ static unsigned long calibrate(bench_fn fn, const bench_input *in,
     return n > 0 ? n : 1;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-
-    return (x > y) - (x < y);
-}
-
-/* Median of @v (@n values, sorted in place). */
-static double median(double *v, unsigned int n)
-{
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 /* Print the figures of one input; returns nonzero if a decode failed. */
 static int bench_one(const bench_input *in, const bench_opts *o)
 {
@@ -321,9 +305,9 @@ static int bench_one(const bench_input *in, const bench_opts *o)
         }
         paired[r] = samba[r] / ours[r];
     }
-    m_paired = median(paired, o->rounds);
-    m_ours = median(ours, o->rounds);     /* sorts: [0] min, [n-1] max */
-    m_samba = median(samba, o->rounds);
+    m_paired = bench_median(paired, o->rounds);
+    m_ours = bench_median(ours, o->rounds);     /* sorts: [0] min, [n-1] max */
+    m_samba = bench_median(samba, o->rounds);
     printf("%-28s %7zu %6ld %9.0f %6.1f%% %9.0f %6.1f%% %6.2fx %6.2fx  %s\n",
            in->path, in->len, groups, m_ours,
            100.0 * (ours[o->rounds - 1] - ours[0]) / m_ours, m_samba,
@@ -403,59 +387,6 @@ static void print_header(const bench_opts *o)
 #endif /* BENCH_ALLOC_STATS */
 
 /* --- input and main ----------------------------------------------------- */
-
-/* Read @path into *data_out / *len_out (malloc'd).  Returns 0 or errno. */
-static int read_file(const char *path, uint8_t **data_out, size_t *len_out)
-{
-    FILE *f = NULL;
-    uint8_t *buf = NULL;
-    size_t len = 0, cap = 4096, got;
-    int ret = 0;
-
-    *data_out = NULL;
-    *len_out = 0;
-    f = fopen(path, "rb");
-    if (f == NULL)
-        return errno;
-    buf = malloc(cap);
-    if (buf == NULL) {
-        ret = ENOMEM;
-        goto cleanup;
-    }
-    for (;;) {
-        if (len == cap) {
-            uint8_t *n;
-
-            if (cap >= BENCH_MAX_FILE) {
-                ret = EFBIG;
-                goto cleanup;
-            }
-            n = realloc(buf, cap * 2);
-            if (n == NULL) {
-                ret = ENOMEM;
-                goto cleanup;
-            }
-            buf = n;
-            cap *= 2;
-        }
-        got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    if (ferror(f)) {
-        ret = EIO;
-        goto cleanup;
-    }
-    *data_out = buf;
-    *len_out = len;
-    buf = NULL;
-
-cleanup:
-    free(buf);
-    fclose(f);
-    return ret;
-}
 
 static void usage(FILE *out)
 {
@@ -539,7 +470,7 @@ int main(int argc, char **argv)
     print_header(&o);
     for (i = optind; i < argc; i++) {
         bench_input in = { argv[i], NULL, 0, ctx };
-        int err = read_file(argv[i], &in.data, &in.len);
+        int err = bench_read_file(argv[i], BENCH_MAX_FILE, &in.data, &in.len);
 
         if (err) {
             fprintf(stderr, "bench_pac: %s: %s\n", argv[i], strerror(err));

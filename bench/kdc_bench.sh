@@ -38,6 +38,7 @@ build=$(cd "$1" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 TESTBED=$root/tests/testbed/testbed.sh
+BRIDGE_BED=$root/tests/e2e/bridge_bed.sh
 ROUNDS=${ROUNDS:-6}
 ROUND_TIME=${ROUND_TIME:-5}
 PROCS=${PROCS:-2}
@@ -89,8 +90,9 @@ cleanup() {
         wait "$KDC_PID" 2>/dev/null || true
     fi
     if [ -n "$bed_up" ] || [ -f "$bed/env" ]; then
-        "$TESTBED" down "$bed" >/dev/null 2>&1 || echo "kdc_bench: testbed.sh down $bed failed" >&2
+        "$BRIDGE_BED" down "$bed" >/dev/null 2>&1 || echo "kdc_bench: bridge_bed.sh down $bed failed" >&2
     fi
+    rm -f "$bed.up.log"
     if [ -n "$own_dir" ]; then
         if [ $rc = 0 ]; then
             rm -rf "$bed"
@@ -103,28 +105,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# write_conf REFUSE_WITHOUT_RIGHTS: the adbridge configuration (erin is in
-# PBX Viewers, RID 1104 -> viewer: the full path runs for her)
-write_conf() {
-    local audit="audit_log = $bed/audit.jsonl"
-    [ "$AUDIT" = on ] || audit="# no audit_log"
-    cat >"$bed/adbridge.conf.tmp" <<CONF
-[adbridge]
-    local_realm = LOCAL.EXAMPLE
-    local_domain_sid = S-1-5-21-1111111111-2222222222-3333333333
-    $audit
-[trusts]
-    AD.EXAMPLE.COM = {
-        netbios_name = ADEX
-        domain_sid = S-1-5-21-3623811015-3361044348-30300820
-        refuse_without_rights = $1
-        map = rid:1103 admin
-        map = rid:1104 viewer
-    }
-CONF
-    mv -f "$bed/adbridge.conf.tmp" "$bed/adbridge.conf"
-}
 
 t_start=$(date +%s)
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC')  $(uname -srm)  $(nproc) CPU(s): $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
@@ -143,14 +123,12 @@ case "$btype:$san" in
 esac
 
 echo "# bringing up the test bed in $bed (Samba AD + MIT KDC with adbridge) ..."
-write_conf false    # testbed.sh up gets tickets for carol too
+# the e2e tests' bed and configuration (rid:1103 admin, rid:1104 viewer,
+# refuse_without_rights: erin is in PBX Viewers, so the full path runs)
 bed_up=1
-ADB_KDB_LIBRARY=adbridge ADB_KDB_MODULE_DIR="$moddir" \
-ADB_KDC_EXTRA="adbridge_backend = db2
-adbridge_config = $bed/adbridge.conf" \
-    "$TESTBED" up "$bed" 2>"$bed.up.log" || { cat "$bed.up.log" >&2; rm -f "$bed.up.log"; die "testbed.sh up failed"; }
+ADB_AUDIT=$AUDIT "$BRIDGE_BED" up "$bed" "$moddir" >"$bed.up.log" 2>&1 \
+    || { cat "$bed.up.log" >&2; die "bridge_bed.sh up failed"; }
 rm -f "$bed.up.log"
-write_conf true
 set -a
 . "$bed/env"
 set +a
@@ -336,33 +314,46 @@ fi
 
 # ------------------------------------------------------------ 2. work --
 
-# cg_run BACKEND N: callgrind a fresh krb5kdc on BACKEND through 100
-# warm-up and N more TGS-REQs; prints its total instruction count
-cg_run() {
-    local b=$1 n=$2 out=$bed/cg.$1.$2.out i
-    kdc_start "$(backend_conf "$b")" valgrind --tool=callgrind --callgrind-out-file="$out"
-    for i in $(seq 1 50); do   # the first request under valgrind may be slow
+# first_answer WHAT: wait for krb5kdc (started under WHAT) to answer erin
+first_answer() {
+    local i
+    for i in $(seq 1 30); do   # the first request under valgrind is slow
         "$TESTBED" exec "$bed" "$load" --ccache "$CCACHE_DIR/erin" \
-            --service "$DEVICE_PRINCIPAL" --count 1 >/dev/null 2>&1 && break
-        [ "$i" -lt 50 ] || die "no answer from krb5kdc under callgrind"
-        sleep 1
+            --service "$DEVICE_PRINCIPAL" --count 1 >/dev/null 2>&1 && return 0
+        sleep 2
     done
+    die "no answer from krb5kdc under $1"
+}
+
+# cg_run BACKEND N: callgrind a fresh krb5kdc on BACKEND through a first
+# request, 99 warm-up and N more TGS-REQs; sets CG_IR (its instruction
+# total) and CG_REQ (the TGS_REQs its log shows)
+cg_run() {
+    local b=$1 n=$2 out=$bed/cg.$1.$2.out off
+    off=$(stat -c %s "$kdclog")
+    kdc_start "$(backend_conf "$b")" valgrind --tool=callgrind --callgrind-out-file="$out"
+    first_answer callgrind
     load erin --count $((99 + n))
     kdc_stop
-    sed -n 's/^totals: //p' "$out"
+    CG_IR=$(sed -n 's/^totals: //p' "$out")
+    # what the KDC handled, the tries of first_answer included
+    CG_REQ=$(tail -c +$((off + 1)) "$kdclog" | grep -c "TGS_REQ .*erin@$AD_REALM for $DEVICE_PRINCIPAL" || true)
+    [ -n "$CG_IR" ] || die "callgrind gave no totals for $b (see $out)"
 }
 
 if part work; then
 echo
-echo "== 2. work per TGS-REQ (erin): user-space instructions (callgrind: a run with $WORK_COUNT requests more than"
-echo "   another, difference / $WORK_COUNT) and system calls (strace -c over $WORK_COUNT requests)"
+echo "== 2. work per TGS-REQ (erin): user-space instructions (callgrind: a run with $WORK_COUNT requests more than another,"
+echo "   instructions difference / TGS_REQs logged difference) and system calls (strace -c over $WORK_COUNT requests)"
 printf '%-9s %14s %12s %10s   %s\n' backend "instructions" "vs db2" syscalls "system calls per request"
 declare -A ir=() sc=()
 for b in $BACKENDS; do
-    i0=$(cg_run "$b" 0)
-    i1=$(cg_run "$b" "$WORK_COUNT")
-    [ -n "$i0" ] && [ -n "$i1" ] || die "callgrind gave no totals for $b (see $bed/cg.$b.*.out)"
-    ir[$b]=$(( (i1 - i0) / WORK_COUNT ))
+    cg_run "$b" 0
+    i0=$CG_IR r0=$CG_REQ
+    cg_run "$b" "$WORK_COUNT"
+    i1=$CG_IR r1=$CG_REQ
+    [ $((r1 - r0)) -gt 0 ] || die "callgrind runs for $b: $r0 and $r1 TGS_REQs"
+    ir[$b]=$(( (i1 - i0) / (r1 - r0) ))
     kdc_start "$(backend_conf "$b")"
     load erin --count 100
     strace -c -f -o "$bed/strace.$b.txt" -p "$KDC_PID" 2>/dev/null &
@@ -387,7 +378,7 @@ printf 'instruction ratios (work, inverted like the rates): adbridge/db2 %.3f, a
     "$(ratio "${ir[db2]}" "${ir[adbridge]}")" "$(ratio "${ir[adb_copy]}" "${ir[adbridge]}")" \
     "$(ratio "${ir[db2]}" "${ir[adb_copy]}")"
 top=$(callgrind_annotate --inclusive=yes --threshold=100 "$bed/cg.adbridge.$WORK_COUNT.out" 2>/dev/null |
-    awk -v n=$((WORK_COUNT + 100)) '!/=>/ {
+    awk -v n="$r1" '!/=>/ {
         for (i = 2; i <= NF; i++)
             if ($i ~ /\.c:(adb_issue_pac|adb_check_policy_tgs|kdc_decide|pac_decode|map_evaluate|report|kdc_copy_buffers)$/) {
                 v = $1; gsub(",", "", v); f = $i; sub(/.*:/, "", f)
@@ -395,7 +386,7 @@ top=$(callgrind_annotate --inclusive=yes --threshold=100 "$bed/cg.adbridge.$WORK
                 printf "%s %d, ", f, v / n
             }
     }')
-echo "adbridge's functions, inclusive instructions per request (all $((WORK_COUNT + 100)) requests of that run): ${top%, }"
+echo "adbridge's functions, inclusive instructions per request (all $r1 requests of that run): ${top%, }"
 fi
 
 # ---------------------------------------------------------- 3. memory --
@@ -440,22 +431,16 @@ echo "== 4. valgrind: krb5kdc + adbridge, $VG_COUNT TGS-REQs each for alice, eri
 vglog=$bed/log/valgrind.log
 kdc_start "$conf_adb" valgrind --leak-check=full --errors-for-leak-kinds=definite \
     --num-callers=30 --log-file="$vglog"
-for i in 1 2 3 4 5; do   # the first request under valgrind may be slow
-    if "$TESTBED" exec "$bed" "$load" --ccache "$CCACHE_DIR/erin" \
-            --service "$DEVICE_PRINCIPAL" --count 1 >/dev/null 2>&1; then
-        break
-    fi
-    [ $i -lt 5 ] || die "no answer from krb5kdc under valgrind"
-    sleep 2
-done
+first_answer valgrind
 for u in alice erin; do
     load "$u" --count "$VG_COUNT"
     echo "$u: $LOAD_OUT"
 done
+off=$(stat -c %s "$kdclog")
 load carol --count "$VG_COUNT" --expect-fail
 echo "carol (refused): $LOAD_OUT"
 echo "  (the KDC logged $LOAD_KDC refused TGS_REQs for carol: libkrb5 retries a refused request)"
-n=$(grep -c "adbridge: REFUSE cross-realm client carol@" "$kdclog" || true)
+n=$(tail -c +$((off + 1)) "$kdclog" | grep -c "adbridge: REFUSE cross-realm client carol@" || true)
 [ "$n" -ge "$VG_COUNT" ] || die "the KDC log shows $n refusals for carol"
 vgpid=$KDC_PID
 kill -TERM "$vgpid"

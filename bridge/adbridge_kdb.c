@@ -514,23 +514,27 @@ static bool is_krbtgt(krb5_const_principal p)
            memcmp(p->data[0].data, KRB5_TGS_NAME, KRB5_TGS_NAME_SIZE) == 0;
 }
 
-/* The PAC of the decrypted ticket @tkt (AD-IF-RELEVANT/128), parsed, in
- * *pac_out (NULL if it has none or it does not parse).  MIT has verified
- * the header ticket's PAC before it calls check_policy_tgs(). */
-static void ticket_pac(krb5_context ctx, const krb5_ticket *tkt,
+/* Whether the decrypted ticket @tkt carries a PAC (AD-IF-RELEVANT/128);
+ * if @pac_out is not NULL, the PAC parsed (NULL if it does not parse).
+ * MIT has verified the header ticket's PAC before check_policy_tgs(). */
+static bool ticket_pac(krb5_context ctx, const krb5_ticket *tkt,
                        krb5_pac *pac_out)
 {
     krb5_authdata **ad = NULL;
+    bool found;
 
-    *pac_out = NULL;
+    if (pac_out != NULL)
+        *pac_out = NULL;
     if (tkt->enc_part2 == NULL ||
         krb5_find_authdata(ctx, tkt->enc_part2->authorization_data, NULL,
                            KRB5_AUTHDATA_WIN2K_PAC, &ad) != 0 || ad == NULL)
-        return;
-    if (ad[0] != NULL &&
+        return false;
+    found = ad[0] != NULL;
+    if (found && pac_out != NULL &&
         krb5_pac_parse(ctx, ad[0]->contents, ad[0]->length, pac_out) != 0)
         *pac_out = NULL;
     krb5_free_authdata(ctx, ad);
+    return found;
 }
 
 /*
@@ -581,8 +585,9 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
     if (bridge == NULL || tgs == NULL || server == NULL ||
         ticket->enc_part2 == NULL || !is_krbtgt(tgs))
         goto cleanup;
-    ticket_pac(ctx, ticket, &pac);
-    if (pac != NULL && !(server->attributes & KRB5_KDB_NO_AUTH_DATA_REQUIRED) &&
+    /* the common case first, without parsing the PAC */
+    if (ticket_pac(ctx, ticket, NULL) &&
+        !(server->attributes & KRB5_KDB_NO_AUTH_DATA_REQUIRED) &&
         !(ticket->enc_part2->flags & TKT_FLG_ANONYMOUS) &&
         !realm_disables_pac(ctx, &server->princ->realm))
         goto cleanup;              /* issue_pac() decides */
@@ -609,6 +614,7 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         }
         req.kind = KDC_KIND_CROSS_REALM;
         req.trust_realm = trealm;
+        (void)ticket_pac(ctx, ticket, &pac);
         req.old_pac = pac;
     } else {
         req.kind = KDC_KIND_LOCAL_TGS;

@@ -21,13 +21,15 @@ cmd=$1 dir=$2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd -P)
 
-# write_conf FILE REFUSE_WITHOUT_RIGHTS
+# write_conf FILE REFUSE_WITHOUT_RIGHTS (ADB_AUDIT=off: no audit_log)
 write_conf() {
+  local audit="audit_log = $dir/audit.jsonl"
+  [ "${ADB_AUDIT:-on}" != off ] || audit="# no audit_log"
   cat >"$1.tmp" <<CONF
 [adbridge]
     local_realm = LOCAL.EXAMPLE
     local_domain_sid = S-1-5-21-1111111111-2222222222-3333333333
-    audit_log = $dir/audit.jsonl
+    $audit
 [trusts]
     AD.EXAMPLE.COM = {
         netbios_name = ADEX

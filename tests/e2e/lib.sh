@@ -42,3 +42,12 @@ e2e_bed_ready() {
 }
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# e2e_open DIR: the fixture's bed in DIR must be up; its env is sourced and
+# $work is a scratch directory removed on exit.
+e2e_open() {
+  e2e_bed_ready "$1"
+  . "$1/env"
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+}

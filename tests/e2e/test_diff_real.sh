@@ -7,10 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
 adb=$1 bed=$2
-e2e_bed_ready "$bed"
-. "$bed/env"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+e2e_open "$bed"
 for u in $DEMO_USERS; do
   "$adb" pac show --ccache "$CCACHE_DIR/$u" --keytab "$TRUST_KEYTAB" \
       --service "$TRUST_PRINCIPAL" --save "$work/$u.pac" >/dev/null

@@ -8,10 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
 adb=$1 bed=$2
-e2e_bed_ready "$bed"
-. "$bed/env"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+e2e_open "$bed"
 
 rid() { awk -F'\t' -v n="$1" '$1 == n { print $2 }' "$GROUPS_FILE"; }
 admins=$(rid "PBX Admins") viewers=$(rid "PBX Viewers")

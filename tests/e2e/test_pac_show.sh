@@ -7,10 +7,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
 adb=$1 bed=$2
-e2e_bed_ready "$bed"
-. "$bed/env"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+e2e_open "$bed"
 show() { "$adb" pac show --ccache "$CCACHE_DIR/$1" --keytab "$TRUST_KEYTAB" --service "$TRUST_PRINCIPAL" "${@:2}"; }
 
 for u in $DEMO_USERS; do
