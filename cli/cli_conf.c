@@ -1602,11 +1602,7 @@ int cli_explain_main(int argc, char **argv)
 
     kret = krb5_init_context(&ctx);
     if (kret) {
-        const char *msg = krb5_get_error_message(NULL, kret);
-
-        cli_error("cannot initialize Kerberos: %s",
-                  msg != NULL ? msg : "unknown Kerberos error");
-        krb5_free_error_message(NULL, msg);
+        cli_krb5_error(NULL, kret, "cannot initialize Kerberos");
         goto cleanup;
     }
     if (pac_file != NULL) {

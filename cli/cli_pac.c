@@ -42,12 +42,8 @@ typedef struct cli_pac_names {
 } cli_pac_names;
 
 /* Print "adbridge: <message>: <krb5 message for @code>" on stderr. */
-static void cli_krb5_error(krb5_context ctx, krb5_error_code code,
-                           const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void cli_krb5_error(krb5_context ctx, krb5_error_code code,
-                           const char *fmt, ...)
+void cli_krb5_error(krb5_context ctx, krb5_error_code code,
+                    const char *fmt, ...)
 {
     const char *msg = krb5_get_error_message(ctx, code);
     va_list ap;

@@ -100,6 +100,14 @@ void cli_print_field(FILE *out, int indent, const char *label,
     __attribute__((format(printf, 4, 5)));
 
 /*
+ * cli_krb5_error - print "adbridge: <@fmt ...>: <Kerberos message of @code>"
+ * to stderr (@ctx may be NULL).
+ */
+void cli_krb5_error(krb5_context ctx, krb5_error_code code,
+                    const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/*
  * cli_print_text_field - like cli_print_field with the value @text (e.g. a
  * name from a PAC or a ticket) written with control characters and non-UTF-8
  * bytes escaped as \xNN; NULL is written as "(null)", "" as "".
