@@ -15,6 +15,15 @@
  * that its own stanza names the backend that was loaded and fails clearly if
  * not (one backend per process).
  *
+ * The backend's .so is looked for in every db_module_dir of [dbmodules]
+ * (in order), then in the KDB plugin directory next to the libkdb5 this
+ * process runs with (LIBDIR/krb5/plugins/kdb, where MIT keeps db2.so), then
+ * in the directory the build found (ADB_KDB_SYSTEM_DIR).
+ *
+ * Which requests MIT hands to issue_pac() and which it issues without it is
+ * listed in bridge/README.md; check_policy_as() and check_policy_tgs()
+ * decide the latter, so that every request class is decided and logged.
+ *
  * Only kdb_function_table is exported (-fvisibility=hidden).
  */
 #define _GNU_SOURCE 1 /* strndup, asprintf */
@@ -25,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include <com_err.h>
 #include <kdb.h>
@@ -39,6 +49,17 @@
 #define ADB_MODULE_NAME "adbridge"
 #define ADB_DEFAULT_BACKEND "db2"
 #define ADB_MAX_CONTEXTS 16
+#define ADB_MAX_MODULE_DIRS 16
+
+/* MIT's decoder of PA-PAC-REQUEST (exported by libkrb5.so.3, declared only
+ * in MIT's private k5-int.h): the one krb5kdc itself uses to decide whether
+ * an AS reply gets a PAC, so the module reads the request as MIT does. */
+typedef struct adb_pa_pac_req {
+    krb5_boolean include_pac;
+} adb_pa_pac_req;
+extern krb5_error_code decode_krb5_pa_pac_req(const krb5_data *,
+                                              adb_pa_pac_req **);
+extern void krb5_free_pa_pac_req(krb5_context, adb_pa_pac_req *);
 
 /* krb5kdc and kadmind link libkadm5srv, which writes the KDC log; resolved
  * at load time if present, else messages go to com_err. */
@@ -55,11 +76,34 @@ static struct {
     kdb_vftabl vt;                /* its table */
 } backend;
 
+/*
+ * What check_policy_tgs() learnt of the TGS request it saw last, for the
+ * issue_pac() call of the same request (krb5kdc serves one request at a
+ * time and calls check_policy_tgs() for every TGS request before its
+ * issue_pac()).  issue_pac() takes it only for the same server and clears
+ * it; without it, a TGS decision that needs the ticket's client is refused.
+ */
+typedef struct adb_pending {
+    bool valid;
+    krb5_principal server;        /* the requested server */
+    char *client;                 /* the subject ticket's client, unparsed */
+    char *client_name;            /* the same without realm, unescaped */
+    char *client_realm;
+    bool enterprise;
+    kdc_kind kind;
+    char *trust_realm;            /* CROSS_REALM: the header's realm */
+    bool local_tgt;
+    size_t stray;
+} adb_pending;
+
 static struct {
     krb5_context ctx;
     kdc_bridge *bridge;
     int disable_pac;              /* the realm's disable_pac: -1 not read */
+    adb_pending pending;
 } states[ADB_MAX_CONTEXTS];
+
+static void pending_clear(krb5_context ctx, adb_pending *p);
 
 /* ------------------------------------------------------------ logging -- */
 
@@ -185,6 +229,7 @@ static void state_drop(krb5_context ctx)
 
     for (i = 0; i < ADB_MAX_CONTEXTS; i++) {
         if (states[i].ctx == ctx) {
+            pending_clear(ctx, &states[i].pending);
             kdc_bridge_free(states[i].bridge);
             states[i].ctx = NULL;
             states[i].bridge = NULL;
@@ -365,8 +410,10 @@ static void report(kdc_bridge *bridge, const conf_config *config,
 {
     char *line;
 
-    if (req->kind != KDC_KIND_CROSS_REALM && !d->refused && d->rights == 0 &&
-        d->required == 0)
+    bool trust = (req->kind == KDC_KIND_CROSS_REALM ||
+                  req->kind == KDC_KIND_FOREIGN_TGS) && !d->passed;
+
+    if (!trust && !d->refused && d->rights == 0 && d->required == 0)
         return;
     line = kdc_log_line(req, d);
     log_line(NULL, d->refused ? LOG_WARNING : LOG_INFO,
@@ -383,6 +430,173 @@ static void report(kdc_bridge *bridge, const conf_config *config,
     }
 }
 
+/* ------------------------------------------------- request context -- */
+
+static adb_pending *pending_of(krb5_context ctx)
+{
+    size_t i;
+
+    for (i = 0; i < ADB_MAX_CONTEXTS; i++) {
+        if (states[i].ctx == ctx && states[i].bridge != NULL)
+            return &states[i].pending;
+    }
+    return NULL;
+}
+
+static void pending_clear(krb5_context ctx, adb_pending *p)
+{
+    if (p == NULL)
+        return;
+    krb5_free_principal(ctx, p->server);
+    free(p->client);
+    free(p->client_name);
+    free(p->client_realm);
+    free(p->trust_realm);
+    memset(p, 0, sizeof(*p));
+}
+
+static char *realm_dup(const krb5_data *r)
+{
+    return strndup(r->data != NULL ? r->data : "", r->length);
+}
+
+/* True if @p is a ticket-granting principal krbtgt/X@Y. */
+static bool is_krbtgt(krb5_const_principal p)
+{
+    return p->length == 2 && p->data[0].length == KRB5_TGS_NAME_SIZE &&
+           memcmp(p->data[0].data, KRB5_TGS_NAME, KRB5_TGS_NAME_SIZE) == 0;
+}
+
+/* True if @p is krbtgt/R@R (the local TGS of realm R). */
+static bool is_local_tgs(krb5_const_principal p)
+{
+    return is_krbtgt(p) && p->data[1].length == p->realm.length &&
+           memcmp(p->data[1].data, p->realm.data, p->realm.length) == 0;
+}
+
+/* Fill @p from the subject ticket @subj (the header ticket, or the
+ * evidence ticket of S4U2Proxy) of a TGS request for @server whose header
+ * ticket's server is @hdr.  Returns 0 or ENOMEM. */
+static krb5_error_code pending_set(krb5_context ctx, adb_pending *p,
+                                   krb5_const_principal hdr,
+                                   krb5_const_principal server,
+                                   const krb5_enc_tkt_part *subj,
+                                   size_t stray)
+{
+    krb5_const_principal c = subj->client;
+    char *hr = NULL, *lr = NULL;
+    krb5_error_code ret = ENOMEM;
+
+    p->client_realm = realm_dup(&c->realm);
+    hr = realm_dup(&hdr->realm);
+    lr = realm_dup(&server->realm);
+    if (p->client_realm == NULL || hr == NULL || lr == NULL)
+        goto cleanup;
+    ret = krb5_copy_principal(ctx, server, &p->server);
+    if (!ret)
+        ret = krb5_unparse_name(ctx, c, &p->client);
+    if (!ret)
+        ret = krb5_unparse_name_flags(ctx, c,
+                                      KRB5_PRINCIPAL_UNPARSE_NO_REALM |
+                                      KRB5_PRINCIPAL_UNPARSE_DISPLAY,
+                                      &p->client_name);
+    if (ret)
+        goto cleanup;
+    p->kind = kdc_tgs_kind(hr, lr, p->client_realm);
+    p->enterprise = c->type == KRB5_NT_ENTERPRISE_PRINCIPAL;
+    p->local_tgt = is_local_tgs(server);
+    p->stray = stray;
+    if (p->kind == KDC_KIND_CROSS_REALM) {
+        p->trust_realm = hr;
+        hr = NULL;
+    }
+    p->valid = true;
+
+cleanup:
+    free(hr);
+    free(lr);
+    if (ret)
+        pending_clear(ctx, p);
+    return ret;
+}
+
+/* The request facts of @p into @req (borrowed). */
+static void pending_request(const adb_pending *p, kdc_request *req)
+{
+    req->kind = p->kind;
+    req->client = p->client;
+    req->client_name = p->client_name;
+    req->client_realm = p->client_realm;
+    req->client_enterprise = p->enterprise;
+    req->trust_realm = p->trust_realm;
+    req->local_tgt = p->local_tgt;
+    req->stray_pacs = p->stray;
+}
+
+/* ----------------------------------------------------- the decisions -- */
+
+/* Decide @req, log it, and turn a refusal into KDC_ERR_POLICY (with
+ * @status for the KDC's own log line, if not NULL). */
+static krb5_error_code decide(krb5_context ctx, kdc_bridge *bridge,
+                              const conf_config *config,
+                              const kdc_request *req, kdc_decision *d,
+                              time_t now, const char **status)
+{
+    krb5_error_code ret = 0;
+    adb_err err;
+
+    err = kdc_decide(ctx, config, req, d);
+    if (err != ADB_OK) {
+        log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
+                                "the request");
+        if (status != NULL)
+            *status = "ADBRIDGE_INTERNAL_ERROR";
+        return err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
+    }
+    report(bridge, config, req, d, now);
+    if (d->refused) {
+        ret = KRB5KDC_ERR_POLICY;
+        if (status != NULL)
+            *status = "ADBRIDGE_POLICY";
+        krb5_set_error_message(ctx, ret, "adbridge: %s",
+                               kdc_decision_code(d));
+    }
+    return ret;
+}
+
+/* Log that an allowed request could not be completed, with what failed. */
+static void log_build_failure(krb5_context ctx, krb5_error_code code,
+                              const char *what)
+{
+    const char *msg = krb5_get_error_message(ctx, code);
+    char line[512];
+
+    snprintf(line, sizeof(line), "adbridge: the allowed request failed "
+             "while %s: %s", what, msg != NULL ? msg : "unknown error");
+    krb5_free_error_message(ctx, msg);
+    log_line(NULL, LOG_ERR, line);
+}
+
+/* The request facts issue_pac() has for a TGS request: those check_policy
+ * _tgs() left for the same server, else none (kind as MIT's flags say,
+ * client unknown: a cross-realm or foreign decision then refuses). */
+static void tgs_request(krb5_context ctx, unsigned int flags,
+                        krb5_db_entry *server, krb5_db_entry *signing_krbtgt,
+                        adb_pending *p, kdc_request *req, char **trealm)
+{
+    if (p != NULL && p->valid && p->server != NULL &&
+        krb5_principal_compare(ctx, p->server, server->princ)) {
+        pending_request(p, req);
+        return;
+    }
+    req->kind = (flags & KRB5_KDB_FLAG_CROSS_REALM) ? KDC_KIND_CROSS_REALM
+                                                    : KDC_KIND_LOCAL_TGS;
+    if (req->kind == KDC_KIND_CROSS_REALM && signing_krbtgt != NULL) {
+        *trealm = realm_dup(&signing_krbtgt->princ->realm);
+        req->trust_realm = *trealm;
+    }
+}
+
 static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
                                      krb5_db_entry *client,
                                      krb5_keyblock *replaced_reply_key,
@@ -393,28 +607,39 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
                                      krb5_data ***auth_indicators)
 {
     kdc_bridge *bridge = state_get(ctx);
+    adb_pending *pending = pending_of(ctx);
     const conf_config *config;
     kdc_request req;
     kdc_decision d;
+    krb5_pac scratch = NULL;
     char *cname = NULL, *sname = NULL, *trealm = NULL, *rights = NULL;
     char *require = NULL, **inds = NULL;
-    char *ciname = NULL, *xname = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
-    adb_err err;
 
     memset(&req, 0, sizeof(req));
     kdc_decision_init(&d);
+    if (bridge == NULL) {          /* opened without init_module */
+        if (backend.vt.issue_pac != NULL)
+            ret = backend.vt.issue_pac(ctx, flags, client,
+                                       replaced_reply_key, server,
+                                       signing_krbtgt, authtime, old_pac,
+                                       new_pac, auth_indicators);
+        goto cleanup;
+    }
+    /* The backend works on a PAC of its own; what it made is merged below
+     * once adbridge has decided (kdc_merge_backend_pac). */
     if (backend.vt.issue_pac != NULL) {
-        ret = backend.vt.issue_pac(ctx, flags, client, replaced_reply_key,
-                                   server, signing_krbtgt, authtime, old_pac,
-                                   new_pac, auth_indicators);
+        ret = krb5_pac_init(ctx, &scratch);
+        if (!ret)
+            ret = backend.vt.issue_pac(ctx, flags, client,
+                                       replaced_reply_key, server,
+                                       signing_krbtgt, authtime, old_pac,
+                                       scratch, auth_indicators);
         if (ret && ret != KRB5_PLUGIN_OP_NOTSUPP)
             goto cleanup;
         ret = 0;
     }
-    if (bridge == NULL)
-        goto cleanup;              /* opened without init_module */
     config = kdc_bridge_config(bridge, now);
 
     if (client != NULL && krb5_unparse_name(ctx, client->princ, &cname) != 0)
@@ -424,82 +649,63 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
     if (server != NULL && krb5_dbe_get_string(ctx, server, "adbridge_require",
                                               &require) != 0)
         require = NULL;
-    req.client = cname;
     req.service = sname;
     req.require = require;
 
-    if (flags & KRB5_KDB_FLAG_CROSS_REALM) {
-        req.kind = KDC_KIND_CROSS_REALM;
-        if (signing_krbtgt != NULL) {
-            const krb5_data *r = &signing_krbtgt->princ->realm;
-
-            trealm = strndup(r->data != NULL ? r->data : "", r->length);
-            if (trealm == NULL) {
-                ret = ENOMEM;
-                goto cleanup;
-            }
-        }
-        req.trust_realm = trealm;
-        req.old_pac = old_pac;
-        /* A client of a trusted realm has no entry here: its name is the
-         * CLIENT_INFO name, which the KDC has checked against the ticket
-         * (read with MIT's parser, so it is known even when our decoder
-         * refuses the PAC). */
-        if (cname == NULL && old_pac != NULL &&
-            krb5_pac_get_client_info(ctx, old_pac, NULL, &ciname) == 0 &&
-            asprintf(&xname, "%s@%s", ciname,
-                     trealm != NULL ? trealm : "") < 0)
-            xname = NULL;
-        if (xname != NULL)
-            req.client = xname;
-    } else if (old_pac == NULL && signing_krbtgt == NULL) {
+    if (old_pac == NULL && signing_krbtgt == NULL) {
         req.kind = KDC_KIND_AS;
+        req.client = cname;
         if (client != NULL &&
             krb5_dbe_get_string(ctx, client, "adbridge_rights", &rights) != 0)
             rights = NULL;
         req.client_rights = rights;
     } else {
-        req.kind = KDC_KIND_LOCAL_TGS;
-        /* S4U2Self: old_pac is the requesting service's; copy nothing. */
-        if (!((flags & KRB5_KDB_FLAG_PROTOCOL_TRANSITION) && client != NULL))
-            req.old_pac = old_pac;
-        inds = indicator_strings(*auth_indicators);
-        if (inds == NULL) {
-            ret = ENOMEM;
-            goto cleanup;
+        tgs_request(ctx, flags, server, signing_krbtgt, pending, &req,
+                    &trealm);
+        req.old_pac = old_pac;
+        /* S4U2Self: the ticket is the impersonated user's; old_pac is the
+         * requesting service's: copy nothing of it. */
+        if ((flags & KRB5_KDB_FLAG_PROTOCOL_TRANSITION) && client != NULL) {
+            req.client = cname;
+            if (req.kind == KDC_KIND_LOCAL_TGS)
+                req.old_pac = NULL;
         }
-        req.indicators = (const char *const *)inds;
+        if (req.kind == KDC_KIND_LOCAL_TGS) {
+            inds = indicator_strings(*auth_indicators);
+            if (inds == NULL) {
+                ret = ENOMEM;
+                goto cleanup;
+            }
+            req.indicators = (const char *const *)inds;
+        }
     }
-
-    err = kdc_decide(ctx, config, &req, &d);
-    if (err != ADB_OK) {
-        log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
-                                "the request");
-        ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
+    ret = decide(ctx, bridge, config, &req, &d, now, NULL);
+    if (ret)
         goto cleanup;
-    }
-    report(bridge, config, &req, &d, now);
-    if (d.refused) {
-        ret = KRB5KDC_ERR_POLICY;
-        krb5_set_error_message(ctx, ret, "adbridge: %s",
-                               kdc_refusal_name(d.refusal));
-        goto cleanup;
-    }
     if (req.kind != KDC_KIND_LOCAL_TGS) {
         ret = set_indicators(config, auth_indicators, d.indicators);
+        if (ret) {
+            log_build_failure(ctx, ret, "setting the auth indicators");
+            goto cleanup;
+        }
     }
-    if (!ret)
-        ret = kdc_copy_buffers(ctx, &d, req.old_pac, new_pac);
-    if (ret)   /* the decision was logged as allowed: say it did not hold */
-        log_line(NULL, LOG_ERR, "adbridge: the allowed request failed while "
-                                "building the ticket (out of memory?)");
+    if (scratch != NULL) {
+        ret = kdc_merge_backend_pac(ctx, &d, scratch, new_pac);
+        if (ret) {
+            log_build_failure(ctx, ret, "adding the backend's PAC buffers");
+            goto cleanup;
+        }
+    }
+    ret = kdc_copy_buffers(ctx, &d, req.old_pac, new_pac);
+    if (ret)
+        log_build_failure(ctx, ret, "copying PAC buffers");
 
 cleanup:
+    pending_clear(ctx, pending);   /* one use; req borrowed from it */
     kdc_decision_free(&d);
+    krb5_pac_free(ctx, scratch);
     free(inds);
     free(trealm);
-    free(ciname);
-    free(xname);
     krb5_dbe_free_string(ctx, rights);
     krb5_dbe_free_string(ctx, require);
     krb5_free_unparsed_name(ctx, cname);
@@ -507,52 +713,122 @@ cleanup:
     return ret;
 }
 
-/* True if @p is a ticket-granting principal krbtgt/X@Y. */
-static bool is_krbtgt(krb5_const_principal p)
+/* Whether MIT's AS path will call issue_pac() for this request (MIT 1.20
+ * handle_pac(): not for +no_auth_data_required services, realms with
+ * disable_pac, anonymous tickets or a PA-PAC-REQUEST include-pac=false). */
+static bool as_will_issue_pac(krb5_context ctx, const krb5_kdc_req *request,
+                              const krb5_db_entry *server)
 {
-    return p->length == 2 && p->data[0].length == KRB5_TGS_NAME_SIZE &&
-           memcmp(p->data[0].data, KRB5_TGS_NAME, KRB5_TGS_NAME_SIZE) == 0;
-}
+    krb5_pa_data **pa;
+    adb_pa_pac_req *pr = NULL;
+    krb5_data data;
+    bool include = true;
 
-/* Whether the decrypted ticket @tkt carries a PAC (AD-IF-RELEVANT/128);
- * if @pac_out is not NULL, the PAC parsed (NULL if it does not parse).
- * MIT has verified the header ticket's PAC before check_policy_tgs(). */
-static bool ticket_pac(krb5_context ctx, const krb5_ticket *tkt,
-                       krb5_pac *pac_out)
-{
-    krb5_authdata **ad = NULL;
-    bool found;
-
-    if (pac_out != NULL)
-        *pac_out = NULL;
-    if (tkt->enc_part2 == NULL ||
-        krb5_find_authdata(ctx, tkt->enc_part2->authorization_data, NULL,
-                           KRB5_AUTHDATA_WIN2K_PAC, &ad) != 0 || ad == NULL)
+    if ((server->attributes & KRB5_KDB_NO_AUTH_DATA_REQUIRED) ||
+        (request->kdc_options & KDC_OPT_REQUEST_ANONYMOUS) ||
+        realm_disables_pac(ctx, &server->princ->realm))
         return false;
-    found = ad[0] != NULL;
-    if (found && pac_out != NULL &&
-        krb5_pac_parse(ctx, ad[0]->contents, ad[0]->length, pac_out) != 0)
-        *pac_out = NULL;
-    krb5_free_authdata(ctx, ad);
-    return found;
+    for (pa = request->padata; pa != NULL && *pa != NULL; pa++) {
+        if ((*pa)->pa_type != KRB5_PADATA_PAC_REQUEST)
+            continue;
+        data.magic = KV5M_DATA;
+        data.length = (*pa)->length;
+        data.data = (char *)(*pa)->contents;
+        if (decode_krb5_pa_pac_req(&data, &pr) == 0) {
+            include = pr->include_pac != 0;
+            krb5_free_pa_pac_req(ctx, pr);
+        }
+        break;
+    }
+    return include;
 }
 
 /*
- * MIT 1.20's handle_pac() calls issue_pac() for a TGS request only if the
- * header ticket carries a PAC, the service does not have
- * +no_auth_data_required, the ticket is not anonymous and the realm does
- * not set disable_pac; otherwise it issues the ticket without asking this
- * module.  This hook sees every TGS request, so it decides exactly those
- * requests, so that nothing adbridge would refuse gets through that way:
- *  - a ticket from another realm's KDC (server krbtgt/LOCAL@OTHER) is
- *    decided as a cross-realm request with the PAC it carries, if any
- *    (refused when the trust requires a PAC, the trust is unknown, the PAC
- *    is refused, the user has no right and the trust refuses, or the
- *    service's adbridge_require is not met);
- *  - a local ticket for a service with adbridge_require is decided with
- *    no rights (the rights travel as indicators that the ticket issued
- *    this way would not carry), so it is refused.
- * Seen without a PAC in tests/e2e/test_bridge.sh (mode nopac).
+ * AS requests: adbridge_require of the service is applied to every AS
+ * request here (issue_pac() is not called for all of them: see
+ * as_will_issue_pac), with the client's adbridge_rights.  A refusal is
+ * logged here; an allowed request is logged here only when issue_pac()
+ * will not run (it logs the others, with the rights it issues).
+ */
+static krb5_error_code adb_check_policy_as(krb5_context ctx,
+                                           krb5_kdc_req *request,
+                                           krb5_db_entry *client,
+                                           krb5_db_entry *server,
+                                           krb5_timestamp kdc_time,
+                                           const char **status,
+                                           krb5_pa_data ***e_data)
+{
+    kdc_bridge *bridge = state_get(ctx);
+    const conf_config *config;
+    kdc_request req;
+    kdc_decision d;
+    char *cname = NULL, *sname = NULL, *rights = NULL, *require = NULL;
+    krb5_error_code ret = 0;
+    time_t now = time(NULL);
+    adb_err err;
+
+    memset(&req, 0, sizeof(req));
+    kdc_decision_init(&d);
+    if (backend.vt.check_policy_as != NULL) {
+        ret = backend.vt.check_policy_as(ctx, request, client, server,
+                                         kdc_time, status, e_data);
+        if (ret && ret != KRB5_PLUGIN_OP_NOTSUPP)
+            goto cleanup;
+        ret = 0;
+    }
+    if (bridge == NULL || client == NULL || server == NULL ||
+        krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0 ||
+        require == NULL)
+        goto cleanup;              /* nothing of adbridge's to check */
+    config = kdc_bridge_config(bridge, now);
+    if (krb5_unparse_name(ctx, client->princ, &cname) != 0)
+        cname = NULL;
+    if (krb5_unparse_name(ctx, server->princ, &sname) != 0)
+        sname = NULL;
+    if (krb5_dbe_get_string(ctx, client, "adbridge_rights", &rights) != 0)
+        rights = NULL;
+    req.kind = KDC_KIND_AS;
+    req.client = cname;
+    req.service = sname;
+    req.client_rights = rights;
+    req.require = require;
+    err = kdc_decide(ctx, config, &req, &d);
+    if (err != ADB_OK) {
+        log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
+                                "the request");
+        *status = "ADBRIDGE_INTERNAL_ERROR";
+        ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
+        goto cleanup;
+    }
+    if (d.refused || !as_will_issue_pac(ctx, request, server))
+        report(bridge, config, &req, &d, now);
+    if (d.refused) {
+        ret = KRB5KDC_ERR_POLICY;
+        *status = "ADBRIDGE_POLICY";
+        krb5_set_error_message(ctx, ret, "adbridge: %s",
+                               kdc_decision_code(&d));
+    }
+
+cleanup:
+    kdc_decision_free(&d);
+    krb5_dbe_free_string(ctx, rights);
+    krb5_dbe_free_string(ctx, require);
+    krb5_free_unparsed_name(ctx, cname);
+    krb5_free_unparsed_name(ctx, sname);
+    return ret;
+}
+
+/*
+ * TGS requests.  MIT 1.20's handle_pac() calls issue_pac() only if the
+ * subject ticket carries a PAC where MIT looks for it (kdc_find_pac), the
+ * service does not have +no_auth_data_required, the ticket is not
+ * anonymous and the realm does not set disable_pac; otherwise it issues
+ * the ticket without asking this module.  This hook sees every TGS request
+ * first: it records the request's facts for issue_pac() (pending_set) and
+ * decides here exactly the requests issue_pac() will not see, plus every
+ * request with a PAC-typed element where MIT does not read the PAC, so
+ * that nothing adbridge would refuse gets through that way.  The request
+ * classes and how each is decided: bridge/README.md.
  */
 static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
                                             krb5_kdc_req *request,
@@ -562,19 +838,21 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
                                             krb5_pa_data ***e_data)
 {
     kdc_bridge *bridge = state_get(ctx);
+    adb_pending *pending = pending_of(ctx);
     const conf_config *config;
-    const krb5_principal tgs = ticket != NULL ? ticket->server : NULL;
+    const krb5_enc_tkt_part *subj, *hdr;
     kdc_request req;
     kdc_decision d;
-    char *cname = NULL, *sname = NULL, *trealm = NULL, *require = NULL;
+    char *sname = NULL, *require = NULL;
     krb5_pac pac = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
-    adb_err err;
-    bool cross;
+    size_t stray = 0, stray2 = 0;
+    bool found = false, found2 = false, will_issue, anon;
 
     memset(&req, 0, sizeof(req));
     kdc_decision_init(&d);
+    pending_clear(ctx, pending);
     if (backend.vt.check_policy_tgs != NULL) {
         ret = backend.vt.check_policy_tgs(ctx, request, server, ticket,
                                           status, e_data);
@@ -582,77 +860,143 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
             goto cleanup;
         ret = 0;
     }
-    if (bridge == NULL || tgs == NULL || server == NULL ||
-        ticket->enc_part2 == NULL || !is_krbtgt(tgs))
+    if (bridge == NULL || pending == NULL || ticket == NULL ||
+        server == NULL || ticket->enc_part2 == NULL || ticket->server == NULL)
         goto cleanup;
-    /* the common case first, without parsing the PAC */
-    if (ticket_pac(ctx, ticket, NULL) &&
-        !(server->attributes & KRB5_KDB_NO_AUTH_DATA_REQUIRED) &&
-        !(ticket->enc_part2->flags & TKT_FLG_ANONYMOUS) &&
-        !realm_disables_pac(ctx, &server->princ->realm))
-        goto cleanup;              /* issue_pac() decides */
-    cross = !krb5_realm_compare(ctx, tgs, server->princ);
+    hdr = subj = ticket->enc_part2;
+    /* S4U2Proxy / RBCD: the ticket is issued for the evidence ticket's
+     * client, with the evidence ticket's PAC. */
+    if ((request->kdc_options & KDC_OPT_CNAME_IN_ADDL_TKT) &&
+        request->second_ticket != NULL && request->second_ticket[0] != NULL &&
+        request->second_ticket[0]->enc_part2 != NULL)
+        subj = request->second_ticket[0]->enc_part2;
+    ret = kdc_find_pac(ctx, subj->authorization_data, &pac, &found, &stray);
+    if (!ret && subj != hdr)
+        ret = kdc_find_pac(ctx, hdr->authorization_data, NULL, &found2,
+                           &stray2);
+    if (!ret)
+        ret = pending_set(ctx, pending, ticket->server, server->princ, subj,
+                          stray + stray2);
+    if (ret)
+        goto cleanup;
+    anon = (hdr->flags & TKT_FLG_ANONYMOUS) ||
+           (request->kdc_options & KDC_OPT_REQUEST_ANONYMOUS);
+    will_issue = found && !(server->attributes &
+                            KRB5_KDB_NO_AUTH_DATA_REQUIRED) && !anon &&
+                 !realm_disables_pac(ctx, &server->princ->realm);
     if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
         require = NULL;
-    if (!cross && require == NULL)
+    pending_request(pending, &req);
+    /* the common case first: issue_pac() decides */
+    if (will_issue && req.stray_pacs == 0)
+        goto cleanup;
+    if (req.kind == KDC_KIND_LOCAL_TGS && require == NULL)
         goto cleanup;              /* nothing of adbridge's to check */
 
     config = kdc_bridge_config(bridge, now);
-    if (krb5_unparse_name(ctx, ticket->enc_part2->client, &cname) != 0)
-        cname = NULL;
     if (krb5_unparse_name(ctx, server->princ, &sname) != 0)
         sname = NULL;
-    req.client = cname;
     req.service = sname;
     req.require = require;
-    if (cross) {
-        trealm = strndup(tgs->realm.data != NULL ? tgs->realm.data : "",
-                         tgs->realm.length);
-        if (trealm == NULL) {
-            ret = ENOMEM;
-            goto cleanup;
-        }
-        req.kind = KDC_KIND_CROSS_REALM;
-        req.trust_realm = trealm;
-        (void)ticket_pac(ctx, ticket, &pac);
-        req.old_pac = pac;
-    } else {
-        req.kind = KDC_KIND_LOCAL_TGS;
-    }
-    err = kdc_decide(ctx, config, &req, &d);
-    if (err != ADB_OK) {
-        log_line(NULL, LOG_ERR, "adbridge: REFUSE: internal error deciding "
-                                "the request");
-        ret = err == ADB_ERR_NOMEM ? ENOMEM : KRB5KDC_ERR_POLICY;
-        *status = "ADBRIDGE_INTERNAL_ERROR";
-        goto cleanup;
-    }
-    report(bridge, config, &req, &d, now);
-    if (d.refused) {
-        ret = KRB5KDC_ERR_POLICY;
-        *status = "ADBRIDGE_POLICY";
-        krb5_set_error_message(ctx, ret, "adbridge: %s",
-                               kdc_refusal_name(d.refusal));
-    }
+    req.old_pac = pac;
+    ret = decide(ctx, bridge, config, &req, &d, now, status);
 
 cleanup:
     kdc_decision_free(&d);
     krb5_pac_free(ctx, pac);
-    free(trealm);
     krb5_dbe_free_string(ctx, require);
-    krb5_free_unparsed_name(ctx, cname);
     krb5_free_unparsed_name(ctx, sname);
     return ret;
 }
 
 /* ------------------------------------------------------------ loading -- */
 
+/* The directory of the KDB plugins next to the libkdb5 this process runs
+ * with (MIT: LIBDIR/krb5/plugins/kdb), into @buf; false if not known. */
+static bool libkdb5_plugin_dir(char *buf, size_t size)
+{
+    Dl_info info;
+    const char *slash;
+    int n;
+
+    if (dladdr((void *)krb5_db_open, &info) == 0 || info.dli_fname == NULL)
+        return false;
+    slash = strrchr(info.dli_fname, '/');
+    if (slash == NULL)
+        return false;
+    n = snprintf(buf, size, "%.*s/krb5/plugins/kdb",
+                 (int)(slash - info.dli_fname), info.dli_fname);
+    return n > 0 && (size_t)n < size;
+}
+
+/* The db_module_dir values of [dbmodules] in the profile the KDC tools
+ * read (KRB5_KDC_PROFILE, KRB5_CONFIG or their defaults), in order, into
+ * @dirs (at most ADB_MAX_MODULE_DIRS, strdup'd); returns how many. */
+static size_t module_dirs_from_profile(char **dirs)
+{
+    const char *names[] = { "dbmodules", "db_module_dir", NULL };
+    char path[4096];
+    const char *cfg = getenv("KRB5_CONFIG");
+    const char *kdc = getenv("KRB5_KDC_PROFILE");
+    profile_t profile = NULL;
+    char **vals = NULL;
+    size_t n = 0, i;
+
+    snprintf(path, sizeof(path), "%s:%s",
+             kdc != NULL ? kdc : "/etc/krb5kdc/kdc.conf",
+             cfg != NULL ? cfg : "/etc/krb5.conf");
+    if (profile_init_path(path, &profile) == 0 &&
+        profile_get_values(profile, names, &vals) == 0) {
+        for (i = 0; vals[i] != NULL && n < ADB_MAX_MODULE_DIRS; i++) {
+            dirs[n] = strdup(vals[i]);
+            if (dirs[n] != NULL)
+                n++;
+        }
+    }
+    profile_free_list(vals);
+    if (profile != NULL)
+        profile_release(profile);
+    return n;
+}
+
+/* dlopen() the backend NAME.so from the first directory that has it. */
+static void *open_backend(const char *name, char *err, size_t errlen)
+{
+    char *dirs[ADB_MAX_MODULE_DIRS + 2], path[4096], libdir[4096];
+    size_t n, i;
+    void *h = NULL;
+    int len;
+
+    n = module_dirs_from_profile(dirs);
+    if (libkdb5_plugin_dir(libdir, sizeof(libdir)))
+        dirs[n++] = strdup(libdir);
+    dirs[n++] = strdup(ADB_KDB_SYSTEM_DIR);
+    snprintf(err, errlen, "cannot find backend %s.so", name);
+    for (i = 0; i < n && h == NULL; i++) {
+        if (dirs[i] == NULL)
+            continue;
+        len = snprintf(path, sizeof(path), "%s/%s.so", dirs[i], name);
+        if (len < 0 || (size_t)len >= sizeof(path) ||
+            access(path, F_OK) != 0)
+            continue;
+        h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        if (h == NULL) {
+            const char *why = dlerror();
+
+            /* precision-bounded: path and reason share the message */
+            snprintf(err, errlen, "cannot load backend %.200s: %.250s",
+                     path, why != NULL ? why : "?");
+        }
+    }
+    for (i = 0; i < n; i++)
+        free(dirs[i]);
+    return h;
+}
+
 __attribute__((constructor))
 static void adb_load(void)
 {
-    char path[4096];
     const kdb_vftabl *vt;
-    int n;
 
     memset(&kdb_function_table, 0, sizeof(kdb_function_table));
     kdb_function_table.maj_ver = KRB5_KDB_DAL_MAJOR_VERSION;
@@ -665,19 +1009,10 @@ static void adb_load(void)
                  backend.name);
         return;
     }
-    n = snprintf(path, sizeof(path), "%s/%s.so", ADB_KDB_SYSTEM_DIR,
-                 backend.name);
-    if (n < 0 || (size_t)n >= sizeof(path)) {
-        snprintf(backend.error, sizeof(backend.error),
-                 "backend name too long");
+    backend.handle = open_backend(backend.name, backend.error,
+                                  sizeof(backend.error));
+    if (backend.handle == NULL)
         return;
-    }
-    backend.handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-    if (backend.handle == NULL) {
-        snprintf(backend.error, sizeof(backend.error),
-                 "cannot load backend %s: %s", backend.name, dlerror());
-        return;
-    }
     vt = dlsym(backend.handle, "kdb_function_table");
     if (vt == NULL || vt->maj_ver != KRB5_KDB_DAL_MAJOR_VERSION) {
         snprintf(backend.error, sizeof(backend.error),
@@ -694,6 +1029,7 @@ static void adb_load(void)
     kdb_function_table.fini_module = adb_fini_module;
     kdb_function_table.create = adb_create;
     kdb_function_table.issue_pac = adb_issue_pac;
+    kdb_function_table.check_policy_as = adb_check_policy_as;
     kdb_function_table.check_policy_tgs = adb_check_policy_tgs;
 }
 
@@ -703,6 +1039,7 @@ static void adb_unload(void)
     size_t i;
 
     for (i = 0; i < ADB_MAX_CONTEXTS; i++) {
+        pending_clear(NULL, &states[i].pending);
         kdc_bridge_free(states[i].bridge);
         states[i].bridge = NULL;
         states[i].ctx = NULL;

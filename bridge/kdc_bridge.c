@@ -130,44 +130,57 @@ static void sb_json_str(kdc_sb *sb, const char *s)
     sb->len = (size_t)(o - sb->p);
 }
 
-/* For a log line: @s with control and non-ASCII bytes replaced by '?', and
- * blanks too (or, if @quote, double quotes instead), so that a name from a
- * PAC cannot forge a second line or field. */
-static void sb_log_bytes(kdc_sb *sb, const char *s, bool quote)
+/* Whether @c may stand unquoted in a log field. */
+static bool log_plain(unsigned char c)
 {
+    return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
+}
+
+/*
+ * For a log line: @s as one field that cannot be misread ("-" for NULL).
+ * A value of plain bytes only (printable ASCII but blank, quote, backslash
+ * and '=') is written as it is; any other value, the empty one included,
+ * in double quotes with '"' and '\' escaped by a backslash and control and
+ * non-ASCII bytes as \xHH.  A name or reason from a PAC can therefore
+ * neither end its field nor plant another field or line.
+ */
+static void sb_log_field(kdc_sb *sb, const char *s)
+{
+    static const char hex[] = "0123456789abcdef";
     const unsigned char *u;
-    size_t n;
+    bool plain = true;
     char *o;
 
-    n = strlen(s);
-    if (!sb_room(sb, n))
+    if (s == NULL) {
+        sb_addn(sb, "-", 1);
+        return;
+    }
+    for (u = (const unsigned char *)s; *u != '\0' && plain; u++)
+        plain = log_plain(*u);
+    if (plain && *s != '\0') {
+        sb_add(sb, s);
+        return;
+    }
+    if (!sb_room(sb, 4 * strlen(s) + 2))
         return;
     o = sb->p + sb->len;
+    *o++ = '"';
     for (u = (const unsigned char *)s; *u != '\0'; u++) {
-        bool bad = quote ? (*u < 0x20 || *u == '"') : *u <= 0x20;
-
-        *o++ = (bad || *u >= 0x7f) ? '?' : (char)*u;
+        if (*u == '"' || *u == '\\') {
+            *o++ = '\\';
+            *o++ = (char)*u;
+        } else if (*u < 0x20 || *u >= 0x7f) {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[*u >> 4];
+            *o++ = hex[*u & 0xf];
+        } else {
+            *o++ = (char)*u;
+        }
     }
+    *o++ = '"';
     *o = '\0';
-    sb->len += n;
-}
-
-/* For a log line: @s as a field of its own (sb_log_bytes); "-" for NULL. */
-static void sb_log_str(kdc_sb *sb, const char *s)
-{
-    if (s == NULL)
-        sb_addn(sb, "-", 1);
-    else
-        sb_log_bytes(sb, s, false);
-}
-
-/* For a log line: "@s" in quotes, blanks kept, quotes and control or
- * non-ASCII bytes replaced by '?'. */
-static void sb_log_quoted(kdc_sb *sb, const char *s)
-{
-    sb_addn(sb, "\"", 1);
-    sb_log_bytes(sb, s != NULL ? s : "", true);
-    sb_addn(sb, "\"", 1);
+    sb->len = (size_t)(o - sb->p);
 }
 
 static char *sb_finish(kdc_sb *sb)
@@ -387,8 +400,121 @@ const char *kdc_refusal_name(kdc_refusal refusal)
     case KDC_REFUSAL_MAP: return "map";
     case KDC_REFUSAL_REQUIRE: return "require";
     case KDC_REFUSAL_BAD_ATTRIBUTE: return "bad-attribute";
+    case KDC_REFUSAL_MISPLACED_PAC: return "misplaced-pac";
+    case KDC_REFUSAL_CLIENT_REALM: return "client-realm";
+    case KDC_REFUSAL_LOCAL_TGT: return "local-tgt";
+    case KDC_REFUSAL_INTERNAL: return "internal";
     }
     return "unknown";
+}
+
+const char *kdc_decision_code(const kdc_decision *d)
+{
+    if (d == NULL || !d->refused)
+        return "none";
+    if (d->refusal == KDC_REFUSAL_MAP && d->have_map)
+        return map_refusal_name(d->map.refusal);
+    return kdc_refusal_name(d->refusal);
+}
+
+kdc_kind kdc_tgs_kind(const char *header_realm, const char *local_realm,
+                      const char *client_realm)
+{
+    if (header_realm == NULL || local_realm == NULL ||
+        strcmp(header_realm, local_realm) != 0)
+        return KDC_KIND_CROSS_REALM;
+    if (client_realm == NULL || strcmp(client_realm, local_realm) != 0)
+        return KDC_KIND_FOREIGN_TGS;
+    return KDC_KIND_LOCAL_TGS;
+}
+
+#define KDC_AD_MAX_DEPTH 8
+
+/* Count the AD-WIN2K-PAC elements in @ad and, through AD-IF-RELEVANT
+ * containers, below it.  A container
+ * that does not decode, or nests deeper than KDC_AD_MAX_DEPTH, counts as
+ * one.  Returns 0 or ENOMEM. */
+static krb5_error_code count_pacs(krb5_context ctx, krb5_authdata *const *ad,
+                                  unsigned depth, size_t *count)
+{
+    krb5_authdata **inner = NULL;
+    krb5_error_code ret;
+    size_t i;
+
+    for (i = 0; ad != NULL && ad[i] != NULL; i++) {
+        if (ad[i]->ad_type == KRB5_AUTHDATA_WIN2K_PAC)
+            (*count)++;
+        if (ad[i]->ad_type != KRB5_AUTHDATA_IF_RELEVANT)
+            continue;
+        if (depth >= KDC_AD_MAX_DEPTH) {
+            (*count)++;
+            continue;
+        }
+        ret = krb5_decode_authdata_container(ctx, KRB5_AUTHDATA_IF_RELEVANT,
+                                             ad[i], &inner);
+        if (ret == ENOMEM)
+            return ret;
+        if (ret) {
+            (*count)++;
+            continue;
+        }
+        ret = count_pacs(ctx, inner, depth + 1, count);
+        krb5_free_authdata(ctx, inner);
+        inner = NULL;
+        if (ret)
+            return ret;
+    }
+    return 0;
+}
+
+krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                             krb5_pac *pac_out, bool *found_out,
+                             size_t *stray_out)
+{
+    krb5_authdata **ifrel = NULL;
+    krb5_error_code ret = 0;
+    size_t i, j = 0, total = 0;
+    bool found = false;
+
+    if (pac_out != NULL)
+        *pac_out = NULL;
+    *found_out = false;
+    *stray_out = 0;
+    /* MIT (krb5_kdc_verify_ticket): the first top-level AD-IF-RELEVANT
+     * holding a PAC; the first PAC in it. */
+    for (i = 0; ad != NULL && ad[i] != NULL && !found; i++) {
+        if (ad[i]->ad_type != KRB5_AUTHDATA_IF_RELEVANT)
+            continue;
+        ret = krb5_decode_authdata_container(ctx, KRB5_AUTHDATA_IF_RELEVANT,
+                                             ad[i], &ifrel);
+        if (ret == ENOMEM)
+            goto cleanup;
+        ret = 0;
+        for (j = 0; ifrel != NULL && ifrel[j] != NULL; j++) {
+            if (ifrel[j]->ad_type == KRB5_AUTHDATA_WIN2K_PAC)
+                break;
+        }
+        if (ifrel != NULL && ifrel[j] != NULL) {
+            found = true;
+            break;
+        }
+        krb5_free_authdata(ctx, ifrel);
+        ifrel = NULL;
+    }
+    /* Every PAC element anywhere; MIT's is one of them. */
+    ret = count_pacs(ctx, ad, 0, &total);
+    if (ret)
+        goto cleanup;
+    if (found && pac_out != NULL &&
+        krb5_pac_parse(ctx, ifrel[j]->contents, ifrel[j]->length,
+                       pac_out) != 0)
+        *pac_out = NULL;
+    *found_out = found;
+    *stray_out = total - (found ? 1u : 0u);
+
+cleanup:
+    krb5_free_authdata(ctx, ifrel);
+    return ret;
 }
 
 /* Record a refusal.  Returns ADB_OK, or ADB_ERR_NOMEM if the reason could
@@ -450,54 +576,78 @@ bool kdc_indicator_is_ours(const conf_config *config, const char *ind,
 }
 
 /* The name part of an unparsed principal "name@REALM" (no escapes handled:
- * AD account names contain no '@'), copied into @buf. */
+ * AD account names contain no '@'), copied into @buf; NULL if it does not
+ * fit (a name that long is refused as inconsistent). */
 static const char *name_part(const char *princ, char *buf, size_t size)
 {
     const char *at = strrchr(princ, '@');
     size_t n = at != NULL ? (size_t)(at - princ) : strlen(princ);
 
     if (n >= size)
-        n = size - 1;
+        return NULL;
     memcpy(buf, princ, n);
     buf[n] = '\0';
     return buf;
 }
 
-/* The identity checks between the PAC's buffers and the ticket client.
- * Returns ADB_OK (consistent or refused: see d) or ADB_ERR_NOMEM. */
+/* ASCII case-insensitive equality, both non-NULL. */
+static bool same_name(const char *a, const char *b)
+{
+    return a != NULL && b != NULL && strcasecmp(a, b) == 0;
+}
+
+/*
+ * The identity checks between the PAC's buffers and the ticket client: the
+ * account named by LOGON_INFO's EffectiveName is the one named by
+ * CLIENT_INFO, by UPN_DNS_INFO's SamName when present, and by the ticket
+ * client (MIT compared CLIENT_INFO with the ticket client byte for byte;
+ * here ASCII case is ignored, as AD does).  An enterprise client
+ * (NT-ENTERPRISE, "user@upn.suffix") carries its UPN in CLIENT_INFO: then
+ * UPN_DNS_INFO must be the extended form whose UPN is that name and whose
+ * SamName is the EffectiveName, so the UPN is tied to the account.  The
+ * UPN_DNS_INFO SID must be the LOGON_INFO user SID.  (REQUESTOR against
+ * the user SID: map_evaluate's requestor-mismatch.)
+ * Returns ADB_OK (consistent, or refused: see d) or ADB_ERR_NOMEM.
+ */
 static adb_err check_consistency(const kdc_request *req, const pac_info *pac,
                                  kdc_decision *d)
 {
     const pac_logon_info *li = pac->logon_info;
     const pac_upn_dns_info *upn = pac->upn_dns_info;
     const char *ci = pac->client_info != NULL ? pac->client_info->name : NULL;
+    const char *account = li != NULL ? li->effective_name : NULL;
+    const char *tname = NULL;
     char buf[512];
     adb_sid user;
 
-    if (req->client != NULL && ci != NULL &&
-        strcasecmp(name_part(req->client, buf, sizeof(buf)), ci) != 0 &&
-        strcasecmp(req->client, ci) != 0)
+    if (req->client != NULL || req->client_name != NULL) {
+        tname = req->client_name != NULL
+                    ? req->client_name
+                    : name_part(req->client, buf, sizeof(buf));
+        if (tname == NULL || ci == NULL || !same_name(tname, ci))
+            return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                          "CLIENT_INFO name does not match the ticket "
+                          "client");
+    }
+    if (li == NULL)
+        return ADB_OK;       /* no account to check (map_evaluate decides) */
+    if (account == NULL || ci == NULL)
         return refuse(d, KDC_REFUSAL_INCONSISTENT,
-                      "CLIENT_INFO name does not match the ticket client");
-    if (upn != NULL && upn->sam_name != NULL && ci != NULL &&
-        strcasecmp(upn->sam_name, ci) != 0 &&
-        (upn->upn == NULL || strcasecmp(upn->upn, ci) != 0))
+                      "LOGON_INFO EffectiveName or CLIENT_INFO is missing");
+    if (upn != NULL && upn->sam_name != NULL &&
+        !same_name(upn->sam_name, account))
         return refuse(d, KDC_REFUSAL_INCONSISTENT,
-                      "UPN_DNS_INFO SamName does not match CLIENT_INFO name");
-    if (li != NULL && upn != NULL && upn->sam_name != NULL &&
-        li->effective_name != NULL &&
-        strcasecmp(upn->sam_name, li->effective_name) != 0)
-        return refuse(d, KDC_REFUSAL_INCONSISTENT,
-                      "LOGON_INFO EffectiveName does not match UPN_DNS_INFO "
-                      "SamName");
-    if (li != NULL && upn == NULL && ci != NULL &&
-        li->effective_name != NULL &&
-        strcasecmp(li->effective_name, ci) != 0)
-        return refuse(d, KDC_REFUSAL_INCONSISTENT,
-                      "LOGON_INFO EffectiveName does not match CLIENT_INFO "
-                      "name");
-    /* (REQUESTOR against the user SID: map_evaluate's requestor-mismatch) */
-    if (li != NULL && (upn != NULL && upn->has_sid)) {
+                      "UPN_DNS_INFO SamName does not match LOGON_INFO "
+                      "EffectiveName");
+    if (!same_name(ci, account)) {
+        /* only an enterprise client may name the account by its UPN */
+        if (!req->client_enterprise || upn == NULL ||
+            upn->sam_name == NULL || !same_name(upn->upn, ci))
+            return refuse(d, KDC_REFUSAL_INCONSISTENT,
+                          "CLIENT_INFO name does not match LOGON_INFO "
+                          "EffectiveName");
+    }
+    if (upn != NULL && upn->has_sid) {
         if (adb_sid_compose(&li->domain_sid, li->user_rid, &user) != ADB_OK ||
             !adb_sid_equal(&user, &upn->sid))
             return refuse(d, KDC_REFUSAL_INCONSISTENT,
@@ -567,6 +717,10 @@ static adb_err filter_logon_info(kdc_decision *d)
     for (k = 0; k < d->map.dropped_count; k++) {
         const map_dropped *x = &d->map.dropped[k];
 
+        /* deny-only groups never grant, but stay in the forwarded PAC so
+         * that services can apply deny ACEs for them */
+        if (x->rule == MAP_DROP_DENY_ONLY)
+            continue;
         if (x->source == PAC_SID_GROUP && x->index < li->group_count)
             drop[x->index] = 1;
         else if (x->source == PAC_SID_EXTRA && x->index < li->extra_sid_count)
@@ -618,23 +772,98 @@ cleanup:
     return err;
 }
 
+/* The trust whose users come with a client of realm @realm: the trust of
+ * that name, or one that lists it as a client_realm.  NULL if none. */
+static const conf_trust *trust_for_client(const conf_config *config,
+                                          const char *realm)
+{
+    const conf_trust *t = conf_find_trust(config, realm);
+    size_t i;
+
+    for (i = 0; t == NULL && i < config->trust_count; i++) {
+        if (conf_trust_accepts_client_realm(&config->trusts[i], realm))
+            t = &config->trusts[i];
+    }
+    return t;
+}
+
+/* A realm without a trust: refused under other_realms = refuse, else left
+ * to stock MIT (no rights; adbridge_require still applies). */
+static adb_err decide_other_realm(const conf_config *config,
+                                  const kdc_request *req, const char *realm,
+                                  kdc_decision *d)
+{
+    adb_err err;
+    bool bad = false;
+
+    if (config->other_realms == CONF_OTHER_REFUSE)
+        return refuse(d, KDC_REFUSAL_UNKNOWN_TRUST,
+                      "realm %s is not a configured trust (other_realms = "
+                      "refuse)", realm);
+    d->passed = true;
+    err = parse_require(config, req, d, &bad);
+    if (err != ADB_OK || bad)
+        return err;
+    return check_require(d);
+}
+
+/*
+ * CROSS_REALM (header ticket from another realm's KDC) and FOREIGN_TGS (a
+ * local ticket of another realm's client, re-decided): the trust, then the
+ * PAC's identity checks, SID filtering and mapping, then adbridge_require.
+ */
+/* The SIDs removed from the forwarded LOGON_INFO: every dropped one but
+ * the deny-only groups. */
+static size_t map_filtered_count(const map_result *m)
+{
+    size_t n = 0, i;
+
+    for (i = 0; i < m->dropped_count; i++) {
+        if (m->dropped[i].rule != MAP_DROP_DENY_ONLY)
+            n++;
+    }
+    return n;
+}
+
 static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
                                   const kdc_request *req, kdc_decision *d)
 {
     adb_diag diag = ADB_DIAG_INIT;
     char dbuf[256];
+    const char *realm;
     adb_err err;
     bool bad = false;
 
+    if (req->stray_pacs > 0)
+        return refuse(d, KDC_REFUSAL_MISPLACED_PAC,
+                      "the ticket holds %zu AD-WIN2K-PAC element(s) where "
+                      "the KDC does not read the PAC", req->stray_pacs);
     if (config == NULL)
         return refuse(d, KDC_REFUSAL_NO_CONFIG,
                       "no valid adbridge configuration is loaded");
-    d->trust = req->trust_realm != NULL
-                   ? conf_find_trust(config, req->trust_realm) : NULL;
-    if (d->trust == NULL)
+    if (req->client_realm == NULL)
+        return refuse(d, KDC_REFUSAL_CLIENT_REALM,
+                      "the ticket's client realm is not known");
+    realm = req->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
+                                              : req->client_realm;
+    if (realm == NULL)
         return refuse(d, KDC_REFUSAL_UNKNOWN_TRUST,
-                      "realm %s is not a configured trust",
-                      req->trust_realm != NULL ? req->trust_realm : "(none)");
+                      "the issuing realm is not known");
+    d->trust = req->kind == KDC_KIND_CROSS_REALM
+                   ? conf_find_trust(config, realm)
+                   : trust_for_client(config, realm);
+    if (d->trust == NULL)
+        return decide_other_realm(config, req, realm, d);
+    if (!conf_trust_accepts_client_realm(d->trust, req->client_realm))
+        return refuse(d, KDC_REFUSAL_CLIENT_REALM,
+                      "client realm %s is not carried by trust %s (add a "
+                      "client_realm line)", req->client_realm,
+                      d->trust->realm);
+    if (req->local_tgt)
+        return refuse(d, KDC_REFUSAL_LOCAL_TGT,
+                      "users of trust %s get service tickets, not a local "
+                      "TGT (its rights could not be re-decided)",
+                      d->trust->realm);
     if (req->old_pac != NULL) {
         err = pac_decode(ctx, req->old_pac, &d->pac, &diag);
         if (err == ADB_ERR_NOMEM || err == ADB_ERR_INVALID)
@@ -651,8 +880,7 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
         return err;
     d->have_map = true;
     if (d->map.refused)
-        return refuse(d, KDC_REFUSAL_MAP, "%s: %s",
-                      map_refusal_name(d->map.refusal),
+        return refuse(d, KDC_REFUSAL_MAP, "%s",
                       d->map.reason != NULL ? d->map.reason : "refused");
     d->rights = d->map.rights;
     err = parse_require(config, req, d, &bad);
@@ -667,7 +895,7 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
     if (d->pac != NULL) {
         d->copy_upn_dns_info = d->pac->upn_dns_info != NULL;
         if (d->pac->logon_info != NULL) {
-            if (d->map.dropped_count == 0)
+            if (map_filtered_count(&d->map) == 0)
                 d->copy_logon_info = true;
             else
                 return filter_logon_info(d);
@@ -719,6 +947,10 @@ static adb_err decide_local_tgs(const conf_config *config,
     d->rights = kdc_indicator_rights(config, req->indicators);
     if (req->require == NULL)
         return ADB_OK;
+    if (req->stray_pacs > 0)
+        return refuse(d, KDC_REFUSAL_MISPLACED_PAC,
+                      "the ticket holds %zu AD-WIN2K-PAC element(s) where "
+                      "the KDC does not read the PAC", req->stray_pacs);
     if (config == NULL)
         return refuse(d, KDC_REFUSAL_NO_CONFIG, "the service requires "
                       "rights and no valid adbridge configuration is "
@@ -747,6 +979,7 @@ adb_err kdc_decide(krb5_context ctx, const conf_config *config,
         err = decide_local_tgs(config, req, d);
         break;
     case KDC_KIND_CROSS_REALM:
+    case KDC_KIND_FOREIGN_TGS:
         err = decide_cross_realm(ctx, config, req, d);
         break;
     default:
@@ -756,19 +989,33 @@ adb_err kdc_decide(krb5_context ctx, const conf_config *config,
     return err;
 }
 
-/* Copy buffer @type of @old_pac into @new_pac (absent: nothing). */
-static krb5_error_code copy_buffer(krb5_context ctx, krb5_pac old_pac,
-                                   krb5_pac new_pac, krb5_ui_4 type)
+/* Whether @pac holds a buffer of @type. */
+static bool pac_has(krb5_context ctx, krb5_pac pac, krb5_ui_4 type)
+{
+    krb5_data data = { 0, 0, NULL };
+
+    if (krb5_pac_get_buffer(ctx, pac, type, &data) != 0)
+        return false;
+    krb5_free_data_contents(ctx, &data);
+    return true;
+}
+
+/* Copy buffer @type of @from into @to (absent, or already in @to:
+ * nothing). */
+static krb5_error_code copy_buffer(krb5_context ctx, krb5_pac from,
+                                   krb5_pac to, krb5_ui_4 type)
 {
     krb5_data data = { 0, 0, NULL };
     krb5_error_code ret;
 
-    ret = krb5_pac_get_buffer(ctx, old_pac, type, &data);
+    if (pac_has(ctx, to, type))
+        return 0;
+    ret = krb5_pac_get_buffer(ctx, from, type, &data);
     if (ret == ENOENT)
         return 0;
     if (ret)
         return ret;
-    ret = krb5_pac_add_buffer(ctx, new_pac, type, &data);
+    ret = krb5_pac_add_buffer(ctx, to, type, &data);
     krb5_free_data_contents(ctx, &data);
     return ret;
 }
@@ -784,51 +1031,69 @@ static bool kdc_owned(krb5_ui_4 type)
            type == PAC_TYPE_FULL_CHECKSUM;
 }
 
-krb5_error_code kdc_copy_buffers(krb5_context ctx, const kdc_decision *d,
-                                 krb5_pac old_pac, krb5_pac new_pac)
+/* Whether @d is a trust's decision, whose LOGON_INFO and UPN_DNS_INFO are
+ * adbridge's alone. */
+static bool trust_decision(const kdc_decision *d)
+{
+    return (d->kind == KDC_KIND_CROSS_REALM ||
+            d->kind == KDC_KIND_FOREIGN_TGS) && !d->passed;
+}
+
+/* Copy every buffer of @from but the KDC's own (and, if @trust, LOGON_INFO
+ * and UPN_DNS_INFO) into @to, unless @to has it already. */
+static krb5_error_code copy_all(krb5_context ctx, krb5_pac from, krb5_pac to,
+                                bool trust)
 {
     krb5_ui_4 *types = NULL;
     size_t n = 0, i;
+    krb5_error_code ret;
+
+    ret = krb5_pac_get_types(ctx, from, &n, &types);
+    for (i = 0; ret == 0 && i < n; i++) {
+        if (kdc_owned(types[i]) ||
+            (trust && (types[i] == PAC_TYPE_LOGON_INFO ||
+                       types[i] == PAC_TYPE_UPN_DNS_INFO)))
+            continue;
+        ret = copy_buffer(ctx, from, to, types[i]);
+    }
+    free(types);
+    return ret;
+}
+
+krb5_error_code kdc_merge_backend_pac(krb5_context ctx, const kdc_decision *d,
+                                      krb5_pac backend_pac, krb5_pac new_pac)
+{
+    if (d == NULL || backend_pac == NULL || new_pac == NULL || d->refused)
+        return 0;
+    return copy_all(ctx, backend_pac, new_pac, trust_decision(d));
+}
+
+krb5_error_code kdc_copy_buffers(krb5_context ctx, const kdc_decision *d,
+                                 krb5_pac old_pac, krb5_pac new_pac)
+{
     krb5_error_code ret = 0;
+    krb5_data data;
 
     if (d == NULL || old_pac == NULL || new_pac == NULL || d->refused)
         return 0;
-    if (d->kind == KDC_KIND_CROSS_REALM) {
+    if (trust_decision(d)) {
         if (d->copy_logon_info) {
             ret = copy_buffer(ctx, old_pac, new_pac, PAC_TYPE_LOGON_INFO);
-            if (ret)
-                goto cleanup;
-        } else if (d->logon_info != NULL) {
-            krb5_data data;
-
+        } else if (d->logon_info != NULL &&
+                   !pac_has(ctx, new_pac, PAC_TYPE_LOGON_INFO)) {
             data.magic = KV5M_DATA;
             data.length = (unsigned int)d->logon_info_len;
             data.data = (char *)d->logon_info;
             ret = krb5_pac_add_buffer(ctx, new_pac, PAC_TYPE_LOGON_INFO,
                                       &data);
-            if (ret)
-                goto cleanup;
         }
-        if (d->copy_upn_dns_info) {
+        if (!ret && d->copy_upn_dns_info)
             ret = copy_buffer(ctx, old_pac, new_pac, PAC_TYPE_UPN_DNS_INFO);
-            if (ret)
-                goto cleanup;
-        }
-    } else if (d->kind == KDC_KIND_LOCAL_TGS) {
-        ret = krb5_pac_get_types(ctx, old_pac, &n, &types);
-        if (ret)
-            goto cleanup;
-        for (i = 0; i < n; i++) {
-            if (kdc_owned(types[i]))
-                continue;
-            ret = copy_buffer(ctx, old_pac, new_pac, types[i]);
-            if (ret)
-                goto cleanup;
-        }
+    } else if (d->kind == KDC_KIND_LOCAL_TGS ||
+               d->kind == KDC_KIND_FOREIGN_TGS) {
+        ret = copy_all(ctx, old_pac, new_pac, false);
     }
-
-cleanup:
-    free(types);
+    /* a passed CROSS_REALM copies nothing: stock MIT without issue_pac */
     return ret;
 }
 
@@ -840,6 +1105,7 @@ static const char *kind_name(kdc_kind kind)
     case KDC_KIND_AS: return "as";
     case KDC_KIND_LOCAL_TGS: return "local-tgs";
     case KDC_KIND_CROSS_REALM: return "cross-realm";
+    case KDC_KIND_FOREIGN_TGS: return "foreign-tgs";
     }
     return "unknown";
 }
@@ -866,7 +1132,7 @@ static void sb_rights(kdc_sb *sb, const conf_config *config, uint32_t rights,
         if (json)
             sb_json_str(sb, name != NULL ? name : "?");
         else
-            sb_log_str(sb, name != NULL ? name : "?");
+            sb_log_field(sb, name != NULL ? name : "?");
     }
     if (json)
         sb_add(sb, "]");
@@ -881,8 +1147,10 @@ static const char *client_name(const kdc_request *req, const kdc_decision *d,
         return req->client;
     if (d->pac != NULL && d->pac->client_info != NULL &&
         d->pac->client_info->name != NULL) {
+        /* the ticket's real client realm, else "?" (never the trust's:
+         * a sub-domain's user is not the trust realm's) */
         snprintf(buf, size, "%s@%s", d->pac->client_info->name,
-                 req->trust_realm != NULL ? req->trust_realm : "?");
+                 req->client_realm != NULL ? req->client_realm : "?");
         return buf;
     }
     return NULL;
@@ -899,13 +1167,16 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     sb_add(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
     sb_add(&sb, kind_name(d->kind));
     sb_add(&sb, " client ");
-    sb_log_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
+    sb_log_field(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
     sb_add(&sb, " service ");
-    sb_log_str(&sb, req->service);
-    if (d->kind == KDC_KIND_CROSS_REALM) {
+    sb_log_field(&sb, req->service);
+    if (d->trust != NULL || d->kind == KDC_KIND_CROSS_REALM) {
         sb_add(&sb, " trust ");
-        sb_log_str(&sb, req->trust_realm);
+        sb_log_field(&sb, d->trust != NULL ? d->trust->realm
+                                           : req->trust_realm);
     }
+    if (d->passed)
+        sb_add(&sb, " passed (no trust stanza: stock MIT)");
     sb_add(&sb, " rights ");
     sb_rights(&sb, d->config, d->rights, false);
     if (d->required) {
@@ -925,7 +1196,7 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
             first = false;
             sb_add(&sb, adb_sid_format(&g->sid, sid));
             sb_add(&sb, "=");
-            sb_log_quoted(&sb, g->mapping != NULL ? g->mapping->text : "?");
+            sb_log_field(&sb, g->mapping != NULL ? g->mapping->text : "?");
         }
     }
     if (d->have_map && d->map.dropped_count > 0)
@@ -937,18 +1208,10 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
                     "failed)");
     if (d->refused) {
         sb_add(&sb, " refusal ");
-        sb_add(&sb, kdc_refusal_name(d->refusal));
-        sb_add(&sb, ": ");
-        /* the reason is ours, but may quote PAC contents */
-        if (d->reason != NULL) {
-            const unsigned char *u;
-            char c[2] = { 0, 0 };
-
-            for (u = (const unsigned char *)d->reason; *u != '\0'; u++) {
-                c[0] = (*u < 0x20 || *u >= 0x7f) ? '?' : (char)*u;
-                sb_add(&sb, c);
-            }
-        }
+        sb_add(&sb, kdc_decision_code(d));
+        sb_add(&sb, " reason ");
+        /* ours, but it may quote PAC contents */
+        sb_log_field(&sb, d->reason != NULL ? d->reason : "");
     }
     return sb_finish(&sb);
 }
@@ -976,8 +1239,9 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     sb_add(&sb, ",\"client\":");
     sb_json_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
     sb_add(&sb, ",\"trust\":");
-    sb_json_str(&sb, d->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
-                                                     : NULL);
+    sb_json_str(&sb, d->trust != NULL ? d->trust->realm
+                     : d->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
+                                                       : NULL);
     sb_add(&sb, ",\"service\":");
     sb_json_str(&sb, req->service);
     sb_add(&sb, ",\"rights\":");
@@ -1021,7 +1285,7 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
                      : d->logon_info != NULL ? "filtered"
                      : d->logon_info_withheld ? "withheld" : "none");
     sb_add(&sb, ",\"refusal\":");
-    sb_json_str(&sb, d->refused ? kdc_refusal_name(d->refusal) : NULL);
+    sb_json_str(&sb, d->refused ? kdc_decision_code(d) : NULL);
     sb_add(&sb, ",\"reason\":");
     sb_json_str(&sb, d->refused ? d->reason : NULL);
     sb_add(&sb, "}");

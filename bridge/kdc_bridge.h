@@ -75,24 +75,53 @@ const conf_config *kdc_bridge_config(kdc_bridge *b, time_t now);
 /* kdc_bridge_path - the configuration file path (borrowed). */
 const char *kdc_bridge_path(const kdc_bridge *b);
 
-/* What kind of issue_pac() call a request is. */
+/* What kind of request a decision is about (kdc_tgs_kind() classifies
+ * TGS requests). */
 typedef enum kdc_kind {
-    KDC_KIND_AS = 0,      /* AS request: no old PAC */
-    KDC_KIND_LOCAL_TGS,   /* TGS, PAC issued by this realm's krbtgt */
-    KDC_KIND_CROSS_REALM  /* TGS, PAC from a trusted realm's KDC */
+    KDC_KIND_AS = 0,      /* AS request */
+    KDC_KIND_LOCAL_TGS,   /* TGS: local header ticket, local client */
+    KDC_KIND_CROSS_REALM, /* TGS: header ticket issued by another realm's
+                           * KDC (krbtgt/LOCAL@OTHER) */
+    KDC_KIND_FOREIGN_TGS  /* TGS: local header ticket (a renewal, a
+                           * validation, S4U2Proxy evidence, a local TGT)
+                           * whose client is of another realm: re-decided
+                           * from the ticket's PAC, as cross-realm */
 } kdc_kind;
+
+/*
+ * kdc_tgs_kind - the kind of a TGS request: CROSS_REALM when the header
+ * ticket's server realm @header_realm is not the realm @local_realm of the
+ * requested server (MIT's is_crossrealm, which sets
+ * KRB5_KDB_FLAG_CROSS_REALM), else FOREIGN_TGS when the subject ticket's
+ * client realm @client_realm is not @local_realm, else LOCAL_TGS.  Pure.
+ */
+kdc_kind kdc_tgs_kind(const char *header_realm, const char *local_realm,
+                      const char *client_realm);
 
 /* The facts of one request, all borrowed from the caller. */
 typedef struct kdc_request {
     kdc_kind kind;
-    const char *client;          /* client principal (unparsed), or NULL */
+    const char *client;          /* subject client principal (unparsed), or
+                                  * NULL if unknown */
+    const char *client_realm;    /* its realm (TGS kinds; NULL if unknown:
+                                  * CROSS_REALM / FOREIGN_TGS refuse) */
+    const char *client_name;     /* the client without realm, unescaped
+                                  * (as MIT compares it with CLIENT_INFO);
+                                  * NULL: the name part of @client */
+    bool client_enterprise;      /* the client is an NT-ENTERPRISE name
+                                  * (CLIENT_INFO then holds the UPN) */
     const char *service;         /* server principal (unparsed) */
-    const char *trust_realm;     /* CROSS_REALM: realm of the signing krbtgt */
+    const char *trust_realm;     /* CROSS_REALM: the header ticket's issuing
+                                  * realm (the signing krbtgt's realm) */
     const char *client_rights;   /* AS: client's adbridge_rights, or NULL */
     const char *require;         /* server's adbridge_require, or NULL */
     const char *const *indicators; /* LOCAL_TGS: the ticket's indicators
                                     * (NULL-terminated) or NULL */
-    krb5_pac old_pac;            /* CROSS_REALM / LOCAL_TGS; may be NULL */
+    krb5_pac old_pac;            /* TGS kinds; may be NULL */
+    bool local_tgt;              /* the server is krbtgt/LOCAL@LOCAL */
+    size_t stray_pacs;           /* AD-WIN2K-PAC elements in the subject or
+                                  * header ticket that MIT does not read as
+                                  * the PAC (kdc_find_pac) */
 } kdc_request;
 
 /* Why a request is refused (names: kdc_refusal_name()). */
@@ -104,14 +133,27 @@ typedef enum kdc_refusal {
     KDC_REFUSAL_INCONSISTENT,    /* "inconsistent-pac": names/SIDs disagree */
     KDC_REFUSAL_MAP,             /* "map": map_evaluate refused (see map) */
     KDC_REFUSAL_REQUIRE,         /* "require": adbridge_require not met */
-    KDC_REFUSAL_BAD_ATTRIBUTE    /* "bad-attribute": unparsable
+    KDC_REFUSAL_BAD_ATTRIBUTE,   /* "bad-attribute": unparsable
                                   * adbridge_rights / adbridge_require */
+    KDC_REFUSAL_MISPLACED_PAC,   /* "misplaced-pac": a PAC-typed element
+                                  * where MIT does not look for the PAC */
+    KDC_REFUSAL_CLIENT_REALM,    /* "client-realm": the ticket's client
+                                  * realm is not one the trust carries */
+    KDC_REFUSAL_LOCAL_TGT,       /* "local-tgt": a trusted realm's user asked
+                                  * for a local TGT (its rights would be
+                                  * frozen in it) */
+    KDC_REFUSAL_INTERNAL         /* "internal": the module could not decide
+                                  * (no request context, out of memory) */
 } kdc_refusal;
 
 /* The decision.  Caller-owned (on the stack), zero it with
  * kdc_decision_init(), release with kdc_decision_free(). */
 typedef struct kdc_decision {
     kdc_kind kind;
+    bool passed;                 /* CROSS_REALM / FOREIGN_TGS from a realm
+                                  * without a [trusts] stanza under
+                                  * other_realms = pass: left to stock MIT
+                                  * (no rights; adbridge_require applies) */
     bool refused;
     kdc_refusal refusal;
     char *reason;                /* refused: English detail (malloc) */
@@ -160,13 +202,49 @@ adb_err kdc_decide(krb5_context ctx, const conf_config *config,
 
 /*
  * kdc_copy_buffers - put into @new_pac what @d says is copied from @old_pac
- * (for CROSS_REALM: UPN_DNS_INFO raw, LOGON_INFO raw or, when SIDs were
- * filtered, re-encoded without them; for LOCAL_TGS: every buffer but the
- * ones the KDC makes itself - types 6, 7, 10, 11, 16, 19 - for LOCAL_TGS).
- * Returns 0 or a krb5 error code.
+ * (CROSS_REALM and FOREIGN_TGS decided by a trust: UPN_DNS_INFO raw,
+ * LOGON_INFO raw or, when SIDs were filtered, re-encoded without them;
+ * LOCAL_TGS and a passed FOREIGN_TGS: every buffer but the ones the KDC
+ * makes itself - types 6, 7, 10, 11, 16, 19; a passed CROSS_REALM:
+ * nothing, as stock MIT).  A buffer type @new_pac already holds (added by
+ * the backend's own issue_pac) is not added again, except that LOGON_INFO
+ * and UPN_DNS_INFO of a trust's decision are only ever adbridge's: the
+ * caller gives the backend a PAC of its own and merges it with
+ * kdc_merge_backend_pac().  Returns 0 or a krb5 error code.
  */
 krb5_error_code kdc_copy_buffers(krb5_context ctx, const kdc_decision *d,
                                  krb5_pac old_pac, krb5_pac new_pac);
+
+/*
+ * kdc_merge_backend_pac - copy into @new_pac the buffers the backend's own
+ * issue_pac() put into @backend_pac, except LOGON_INFO and UPN_DNS_INFO
+ * when @d is a trust's decision (those are adbridge's, filtered) and
+ * anything when @d refused.  Returns 0 or a krb5 error code.
+ */
+krb5_error_code kdc_merge_backend_pac(krb5_context ctx, const kdc_decision *d,
+                                      krb5_pac backend_pac, krb5_pac new_pac);
+
+/*
+ * kdc_find_pac - find the PAC in the authorization data @ad of a decrypted
+ * ticket exactly where MIT 1.20's KDC looks for it
+ * (krb5_kdc_verify_ticket): the first AD-WIN2K-PAC element directly inside
+ * the first top-level AD-IF-RELEVANT container that holds one.  Every other
+ * AD-WIN2K-PAC element - top-level, nested deeper in AD-IF-RELEVANT
+ * containers, a second one - is counted as stray, and so is a container
+ * that does not decode or nests deeper than 8 levels (MIT would never read
+ * a PAC there, but a recursive search such as krb5_find_authdata() would).
+ *
+ * @pac_out: if not NULL, set to NULL on entry and, when a PAC is found and
+ *        parses (krb5_pac_parse), to the parsed PAC: free with
+ *        krb5_pac_free().
+ * @found_out: whether MIT finds a PAC.
+ * @stray_out: the number of stray elements.
+ *
+ * Returns 0, or ENOMEM.
+ */
+krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                             krb5_pac *pac_out, bool *found_out,
+                             size_t *stray_out);
 
 /*
  * kdc_indicator_rights - the rights named by the indicators in @list
@@ -211,5 +289,13 @@ adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
 
 /* kdc_refusal_name - "none", "no-config", "map"... (static). */
 const char *kdc_refusal_name(kdc_refusal refusal);
+
+/*
+ * kdc_decision_code - the refusal code of @d as the KDC log line, the
+ * audit record and explain print it: the rights engine's own code
+ * ("no-rights", "no-pac", "logon-domain-sid"...) for a KDC_REFUSAL_MAP
+ * refusal, else kdc_refusal_name(); "none" when @d allowed.  Static.
+ */
+const char *kdc_decision_code(const kdc_decision *d);
 
 #endif /* KDC_BRIDGE_H */

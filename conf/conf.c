@@ -478,7 +478,7 @@ static void load_global(loader *ld)
 {
     static const char *const known[] = {
         "local_realm", "local_domain_sid", "indicator_prefix", "rights",
-        "audit_log", NULL
+        "audit_log", "other_realms", NULL
     };
     static const char *const section[] = { "adbridge", NULL };
     static const char *const n_realm[] = { "adbridge", "local_realm", NULL };
@@ -487,8 +487,10 @@ static void load_global(loader *ld)
     static const char *const n_prefix[] = { "adbridge", "indicator_prefix",
                                             NULL };
     static const char *const n_audit[] = { "adbridge", "audit_log", NULL };
+    static const char *const n_other[] = { "adbridge", "other_realms",
+                                           NULL };
     conf_config *cfg = ld->cfg;
-    const char *sid;
+    const char *sid, *other;
 
     check_keys(ld, "[adbridge]", section, known);
     cfg->local_realm = get_single(ld, "[adbridge]", n_realm, "local_realm");
@@ -496,10 +498,9 @@ static void load_global(loader *ld)
         problem(ld, "[adbridge] local_realm is missing");
     else if (*cfg->local_realm == '\0')
         problem(ld, "[adbridge] local_realm is empty");
+    /* optional: an MIT realm has no domain SID of its own */
     sid = get_single(ld, "[adbridge]", n_sid, "local_domain_sid");
-    if (sid == NULL)
-        problem(ld, "[adbridge] local_domain_sid is missing");
-    else if (adb_sid_parse(sid, &cfg->local_domain_sid) != ADB_OK)
+    if (sid != NULL && adb_sid_parse(sid, &cfg->local_domain_sid) != ADB_OK)
         problem(ld, "[adbridge] local_domain_sid \"%s\" is not a valid SID",
                 sid);
     cfg->indicator_prefix = get_single(ld, "[adbridge]", n_prefix,
@@ -511,6 +512,13 @@ static void load_global(loader *ld)
          * indicator another mechanism (PKINIT, OTP) sets */
         problem(ld, "[adbridge] indicator_prefix must not be empty");
     cfg->audit_log = get_single(ld, "[adbridge]", n_audit, "audit_log");
+    other = get_single(ld, "[adbridge]", n_other, "other_realms");
+    cfg->other_realms = CONF_OTHER_PASS;
+    if (other != NULL && strcmp(other, "refuse") == 0)
+        cfg->other_realms = CONF_OTHER_REFUSE;
+    else if (other != NULL && strcmp(other, "pass") != 0)
+        problem(ld, "[adbridge] other_realms \"%s\" is not pass or refuse",
+                other);
     load_rights(ld);
 }
 
@@ -805,7 +813,8 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
 {
     static const char *const known[] = {
         "netbios_name", "domain_sid", "direction", "sid_filtering",
-        "require_pac", "refuse_without_rights", "kdc", "map", NULL
+        "require_pac", "refuse_without_rights", "kdc", "client_realm",
+        "map", NULL
     };
     const char *const section[] = { "trusts", realm, NULL };
     const char *names[] = { "trusts", realm, NULL, NULL };
@@ -824,6 +833,8 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     }
     snprintf(where, sizeof(where), "trust %s:", realm);
     check_keys(ld, where, section, known);
+    if (cfg->local_realm != NULL && strcmp(realm, cfg->local_realm) == 0)
+        problem(ld, "%s the local realm cannot be a trust", where);
 
     names[2] = "netbios_name";
     trust->netbios_name = get_single(ld, where, names, "netbios_name");
@@ -874,6 +885,23 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     trust->kdcs = (const char *const *)values;
     trust->kdc_count = n;
 
+    names[2] = "client_realm";
+    values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);
+    for (i = 0; i < n; i++) {
+        if (values[i][0] == '\0' || strpbrk(values[i], " \t") != NULL)
+            problem(ld, "%s client_realm \"%s\" is not a realm name", where,
+                    values[i]);
+        else if (strcmp(values[i], realm) == 0)
+            problem(ld, "%s client_realm %s is the trust's own realm", where,
+                    values[i]);
+        else if (cfg->local_realm != NULL &&
+                 strcmp(values[i], cfg->local_realm) == 0)
+            problem(ld, "%s client_realm %s is the local realm", where,
+                    values[i]);
+    }
+    trust->client_realms = (const char *const *)values;
+    trust->client_realm_count = n;
+
     names[2] = "map";
     values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);
     maps = adb_arena_array(&cfg->arena, n, sizeof(*maps));
@@ -912,10 +940,8 @@ static void load_trusts(loader *ld)
                    &n);
     if (ld->nomem)
         goto cleanup;
-    if (n == 0) {
-        problem(ld, "[trusts] no trust is defined");
-        goto cleanup;
-    }
+    if (n == 0)
+        goto cleanup;       /* valid: adbridge only for local rights */
     trusts = adb_arena_array(&ld->cfg->arena, n, sizeof(*trusts));
     if (trusts == NULL) {
         ld->nomem = true;
@@ -1265,6 +1291,27 @@ const conf_trust *conf_find_trust(const conf_config *config,
         if (strcmp(config->trusts[i].realm, realm) == 0)
             return &config->trusts[i];
     return NULL;
+}
+
+bool conf_trust_accepts_client_realm(const conf_trust *trust,
+                                     const char *realm)
+{
+    size_t i;
+
+    if (trust == NULL || realm == NULL)
+        return false;
+    if (strcmp(trust->realm, realm) == 0)
+        return true;
+    for (i = 0; i < trust->client_realm_count; i++) {
+        if (strcmp(trust->client_realms[i], realm) == 0)
+            return true;
+    }
+    return false;
+}
+
+const char *conf_other_realms_name(conf_other_realms mode)
+{
+    return mode == CONF_OTHER_REFUSE ? "refuse" : "pass";
 }
 
 const char *conf_direction_name(conf_direction direction)

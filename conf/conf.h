@@ -50,6 +50,13 @@ typedef enum conf_direction {
     CONF_DIRECTION_TWO_WAY       /* "two-way" */
 } conf_direction;
 
+/* What the KDC does with cross-realm requests from a realm that has no
+ * [trusts] stanza ([adbridge] other_realms). */
+typedef enum conf_other_realms {
+    CONF_OTHER_PASS = 0,         /* "pass" (default): left to stock MIT */
+    CONF_OTHER_REFUSE            /* "refuse": unknown-trust */
+} conf_other_realms;
+
 /* SID filtering modes (docs/sid-filtering.md).  Only one exists. */
 typedef enum conf_filter_mode {
     CONF_FILTER_QUARANTINE = 0   /* "quarantine" (default) */
@@ -86,6 +93,10 @@ typedef struct conf_trust {
     bool refuse_without_rights;   /* default true */
     size_t kdc_count;
     const char *const *kdcs;      /* kdc_count host names, file order */
+    size_t client_realm_count;
+    const char *const *client_realms; /* realms besides @realm whose users
+                                   * this trust may carry (client_realm
+                                   * lines), file order */
     size_t map_count;
     const conf_mapping *maps;     /* map_count mappings, file order */
 
@@ -101,7 +112,9 @@ typedef struct conf_trust {
 
 typedef struct conf_config {
     const char *local_realm;
-    adb_sid local_domain_sid;     /* SID the trust gives the local realm */
+    adb_sid local_domain_sid;     /* SID the trust gives the local realm;
+                                   * revision 0 when not set (optional) */
+    conf_other_realms other_realms; /* realms without a [trusts] stanza */
     const char *indicator_prefix; /* default CONF_DEFAULT_INDICATOR_PREFIX */
     const char *audit_log;        /* NULL if not configured */
     size_t right_count;           /* CONF_BUILTIN_RIGHTS + custom rights */
@@ -162,6 +175,14 @@ const conf_trust *conf_find_trust(const conf_config *config,
                                   const char *realm);
 
 /*
+ * conf_trust_accepts_client_realm - whether a ticket whose client is of
+ * realm @realm may come through @trust: @realm is the trust's own realm or
+ * one of its client_realm lines (exact, case-sensitive).
+ */
+bool conf_trust_accepts_client_realm(const conf_trust *trust,
+                                     const char *realm);
+
+/*
  * conf_right_name - the name of the right with bit @right (exactly one bit
  * set), borrowed from @config (static for built-ins); NULL if no such right.
  * @config may be NULL (built-in rights only).
@@ -217,9 +238,11 @@ adb_err conf_parse_map_value(const conf_config *config,
                              adb_arena *arena, conf_mapping *mapping_out,
                              char *err, size_t errlen);
 
-/* conf_direction_name, conf_filter_mode_name, conf_map_kind_name - the
- * spelling used in the file ("two-way", "quarantine", "rid"...).  Static. */
+/* conf_direction_name, conf_filter_mode_name, conf_map_kind_name,
+ * conf_other_realms_name - the spelling used in the file ("two-way",
+ * "quarantine", "rid", "pass"...).  Static. */
 const char *conf_direction_name(conf_direction direction);
+const char *conf_other_realms_name(conf_other_realms mode);
 const char *conf_filter_mode_name(conf_filter_mode mode);
 const char *conf_map_kind_name(conf_map_kind kind);
 

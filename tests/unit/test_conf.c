@@ -222,6 +222,31 @@ static void defaults(void **state)
     assert_int_equal(t->map_count, 0);
     assert_int_equal(t->sid_slot_count, 0);
     assert_int_equal(t->name_count, 0);
+    assert_int_equal(t->client_realm_count, 0);
+    assert_int_equal(cfg->other_realms, CONF_OTHER_PASS);
+    assert_string_equal(conf_other_realms_name(cfg->other_realms), "pass");
+    assert_true(conf_trust_accepts_client_realm(t, "AD.EXAMPLE.COM"));
+    assert_false(conf_trust_accepts_client_realm(t, "SUB.AD.EXAMPLE.COM"));
+    assert_false(conf_trust_accepts_client_realm(t, "ad.example.com"));
+    conf_free(cfg);
+
+    /* no [trusts] and no local_domain_sid: valid (local rights only) */
+    cfg = load_ok("[adbridge]\n    local_realm = LOCAL.EXAMPLE\n"
+                  "    other_realms = refuse\n");
+    assert_int_equal(cfg->trust_count, 0);
+    assert_int_equal(cfg->local_domain_sid.revision, 0);
+    assert_int_equal(cfg->other_realms, CONF_OTHER_REFUSE);
+    assert_null(conf_find_trust(cfg, "AD.EXAMPLE.COM"));
+    conf_free(cfg);
+
+    cfg = load_ok(GLOBAL TRUST_OPEN
+                  "        client_realm = SUB.AD.EXAMPLE.COM\n" TRUST_CLOSE);
+    t = &cfg->trusts[0];
+    assert_int_equal(t->client_realm_count, 1);
+    assert_true(conf_trust_accepts_client_realm(t, "SUB.AD.EXAMPLE.COM"));
+    assert_true(conf_trust_accepts_client_realm(t, "AD.EXAMPLE.COM"));
+    assert_false(conf_trust_accepts_client_realm(t, "OTHER.EXAMPLE"));
+    assert_false(conf_trust_accepts_client_realm(NULL, "AD.EXAMPLE.COM"));
     conf_free(cfg);
 }
 
@@ -462,8 +487,9 @@ static void bad_global(void **state)
 {
     (void)state;
     EXPECT("[adbridge]\n    indicator_prefix = x-\n" TRUST_OPEN TRUST_CLOSE,
-           "[adbridge] local_realm is missing",
-           "[adbridge] local_domain_sid is missing");
+           "[adbridge] local_realm is missing");
+    EXPECT(GLOBAL "    other_realms = allow\n",
+           "[adbridge] other_realms \"allow\" is not pass or refuse");
     EXPECT(GLOBAL "    indicator_prefix = \"\"\n" TRUST_OPEN TRUST_CLOSE,
            "[adbridge] indicator_prefix must not be empty");
     EXPECT("[adbridge]\n"
@@ -499,11 +525,13 @@ static void too_many_rights(void **state)
 static void bad_trusts_section(void **state)
 {
     (void)state;
-    EXPECT(GLOBAL, "[trusts] no trust is defined");
     EXPECT(GLOBAL "[trusts]\n    stray = 1\n",
            "[trusts] \"stray\" is a plain key, not a trust "
-           "(expected REALM = { ... })",
-           "[trusts] no trust is defined");
+           "(expected REALM = { ... })");
+    EXPECT(GLOBAL "[trusts]\n    LOCAL.EXAMPLE = {\n"
+           "        netbios_name = LOC\n        domain_sid = " DOM "\n"
+           "    }\n",
+           "trust LOCAL.EXAMPLE: the local realm cannot be a trust");
 }
 
 static void bad_trust_keys(void **state)
@@ -528,6 +556,16 @@ static void bad_trust_keys(void **state)
            "trust AD.EXAMPLE.COM: require_pac \"maybe\" is not a boolean",
            "trust AD.EXAMPLE.COM: refuse_without_rights \"2\" is not a "
            "boolean");
+    EXPECT(GLOBAL TRUST_OPEN
+           "        client_realm = \"SUB AD\"\n"
+           "        client_realm = AD.EXAMPLE.COM\n"
+           "        client_realm = LOCAL.EXAMPLE\n" TRUST_CLOSE,
+           "trust AD.EXAMPLE.COM: client_realm \"SUB AD\" is not a realm "
+           "name",
+           "trust AD.EXAMPLE.COM: client_realm AD.EXAMPLE.COM is the "
+           "trust's own realm",
+           "trust AD.EXAMPLE.COM: client_realm LOCAL.EXAMPLE is the local "
+           "realm");
     EXPECT(GLOBAL "[trusts]\n    AD.EXAMPLE.COM = {\n"
            "        netbios_name = ADEX\n"
            "        netbios_name = ADEX2\n"
@@ -679,7 +717,6 @@ static void many_problems_listed(void **state)
            "        map = rid:5 nope\n    }\n"
            "    B.EXAMPLE = {\n        domain_sid = S-1-5-21-4-5-6\n"
            "        direction = sideways\n    }\n",
-           "[adbridge] local_domain_sid is missing",
            "trust A.EXAMPLE, map #1 \"rid:5 nope\": unknown right \"nope\"",
            "trust B.EXAMPLE: netbios_name is missing",
            "trust B.EXAMPLE: direction \"sideways\" is not inbound or "

@@ -1,0 +1,64 @@
+# tests/e2e/bridge_lib.sh - helpers of the KDC module's end-to-end tests
+# (test_bridge.sh, test_bypass.sh); source it after the bed's env, with
+# $bed, $work, $probe (gss_probe), $kdclog and $audit set.
+
+tb() { "$TESTBED" exec "$bed" "$@"; }
+pw_of() { awk -v u="$1" '$1 == u { sub(/^[^ ]+ /, ""); print; exit }' "$USER_PASSWORDS_FILE"; }
+
+# fresh USER [PASSWORD [PRINCIPAL]]: a new ccache $work/USER.cc holding only
+# the TGT, so the next request goes to the KDC.
+fresh() {
+  local u=$1 pw=${2:-} p=${3:-$1@$AD_REALM}
+  [ -n "$pw" ] || pw=$(pw_of "$u")
+  [ -n "$pw" ] || fail "no password for $u"
+  rm -f "$work/$u.cc"
+  printf '%s\n' "$pw" | tb env KRB5CCNAME="FILE:$work/$u.cc" kinit "$p" \
+    >"$work/kinit.out" 2>&1 || { cat "$work/kinit.out"; fail "kinit $p"; }
+}
+# run_probe USER [PRINCIPAL [KEYTAB]] -> $work/out, $work/err, exit code
+run_probe() {
+  local u=$1 svc=${2:-$DEVICE_PRINCIPAL} kt=${3:-$DEVICE_KEYTAB}
+  tb env KRB5CCNAME="FILE:$work/$u.cc" KRB5_KTNAME="FILE:$kt" \
+    "$probe" "$svc" >"$work/out" 2>"$work/err"
+}
+# expect_ok USER [PRINCIPAL [KEYTAB]]: a fresh TGS; prints the probe output
+expect_ok() {
+  local u=$1
+  [ -n "${NOFRESH:-}" ] || fresh "$u" "${FRESH_PW:-}" "${FRESH_PRINC:-}"
+  run_probe "$@" || { cat "$work/err"; fail "$u: context to ${2:-$DEVICE_PRINCIPAL} failed"; }
+  sed "s/^/  $u: /" "$work/out"
+}
+expect_refused() {
+  local u=$1 rc=0
+  [ -n "${NOFRESH:-}" ] || fresh "$u" "${FRESH_PW:-}" "${FRESH_PRINC:-}"
+  run_probe "$@" || rc=$?
+  [ $rc = 2 ] || { cat "$work/out" "$work/err"; fail "$u: expected refusal, probe exit $rc"; }
+  [ -n "${ANYERR:-}" ] || grep -qi "policy" "$work/err" || { cat "$work/err"; fail "$u: refusal is not a KDC policy error"; }
+  echo "  $u: refused: $(head -c 200 "$work/err")"
+}
+has() { grep -qx -- "$1" "$work/out" || { cat "$work/out"; fail "$2: expected line '$1'"; }; }
+hasnt() { ! grep -qx -- "$1" "$work/out" || { cat "$work/out"; fail "$2: unexpected line '$1'"; }; }
+
+# After writing the configuration directly: adbridge looks at the file at
+# most once a second (bridge_bed.sh conf waits by itself).
+settle() { sleep 1.2; }
+
+kadm() { tb kadmin.local -r "$LOCAL_REALM" -q "$1" >"$work/kadm.out" 2>&1 || { cat "$work/kadm.out"; fail "kadmin.local $1"; }; }
+
+# forge_key: $key, the AES256 trust key (hex) forged tickets are made with.
+forge_key() {
+  key=$(klist -k -K -e "$TRUST_KEYTAB" | awk '/aes256/ {gsub(/[()]/, "", $NF); sub(/^0x/, "", $NF); print $NF; exit}')
+  [ ${#key} = 64 ] || fail "no AES256 trust key in $TRUST_KEYTAB"
+}
+# forge MODE USER RID GROUPS [EXTRA_SIDS] -> $work/USER.cc
+forge() {
+  (cd "$work" && $SYS_PY "$E2E_HOME/bridge_forge.py" "$1" -aesKey "$key" \
+     -domain-sid "$AD_DOMAIN_SID" -domain "$AD_REALM" -spn "krbtgt/$LOCAL_REALM" \
+     -groups "$4" -user-id "$3" ${5:+-extra-sid "$5"} "$2") >"$work/forge.log" 2>&1 \
+    || { cat "$work/forge.log"; fail "forging ($1) failed"; }
+  mv -f "$work/$2.ccache" "$work/$2.cc"
+}
+# mark; newlog: the KDC log lines / audit records written since mark
+mark() { lmark=$(wc -l <"$kdclog"); amark=$(wc -l <"$audit"); }
+newlog() { tail -n +$((lmark + 1)) "$kdclog"; }
+newaudit() { tail -n +$((amark + 1)) "$audit"; }
