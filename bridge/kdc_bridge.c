@@ -1176,7 +1176,7 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
                                            : req->trust_realm);
     }
     if (d->passed)
-        sb_add(&sb, " passed (no trust stanza: stock MIT)");
+        sb_add(&sb, " passed");    /* no trust stanza: stock MIT's */
     sb_add(&sb, " rights ");
     sb_rights(&sb, d->config, d->rights, false);
     if (d->required) {

@@ -924,6 +924,486 @@ static void hostile_names(void **state)
     conf_free(cfg);
 }
 
+/* ------------------------------------------------- issue 15 and 14 -- */
+
+/* The request kinds: MIT's is_crossrealm first, then the client realm. */
+static void tgs_kinds(void **state)
+{
+    (void)state;
+    assert_int_equal(kdc_tgs_kind("AD.EXAMPLE.COM", "LOCAL.EXAMPLE",
+                                  "AD.EXAMPLE.COM"), KDC_KIND_CROSS_REALM);
+    assert_int_equal(kdc_tgs_kind("AD.EXAMPLE.COM", "LOCAL.EXAMPLE",
+                                  "LOCAL.EXAMPLE"), KDC_KIND_CROSS_REALM);
+    assert_int_equal(kdc_tgs_kind("LOCAL.EXAMPLE", "LOCAL.EXAMPLE",
+                                  "AD.EXAMPLE.COM"), KDC_KIND_FOREIGN_TGS);
+    assert_int_equal(kdc_tgs_kind("LOCAL.EXAMPLE", "LOCAL.EXAMPLE",
+                                  "LOCAL.EXAMPLE"), KDC_KIND_LOCAL_TGS);
+    /* realm names are case-sensitive; unknown means not local */
+    assert_int_equal(kdc_tgs_kind("local.example", "LOCAL.EXAMPLE",
+                                  "LOCAL.EXAMPLE"), KDC_KIND_CROSS_REALM);
+    assert_int_equal(kdc_tgs_kind(NULL, "LOCAL.EXAMPLE", "LOCAL.EXAMPLE"),
+                     KDC_KIND_CROSS_REALM);
+    assert_int_equal(kdc_tgs_kind("LOCAL.EXAMPLE", "LOCAL.EXAMPLE", NULL),
+                     KDC_KIND_FOREIGN_TGS);
+}
+
+/* An element of @type holding @len bytes at @p (borrowed). */
+static krb5_authdata element(krb5_authdatatype type, void *p, size_t len)
+{
+    krb5_authdata a;
+
+    a.magic = KV5M_AUTHDATA;
+    a.ad_type = type;
+    a.length = (unsigned int)len;
+    a.contents = p;
+    return a;
+}
+
+/* @inner wrapped in AD-IF-RELEVANT (free with krb5_free_authdata). */
+static krb5_authdata **ifrel(krb5_authdata *inner)
+{
+    krb5_authdata *list[2] = { inner, NULL }, **out = NULL;
+
+    assert_int_equal(krb5_encode_authdata_container(
+                         kctx, KRB5_AUTHDATA_IF_RELEVANT, list, &out), 0);
+    return out;
+}
+
+static void find_one(krb5_authdata **ad, bool want_found, size_t want_stray)
+{
+    krb5_pac pac = NULL;
+    bool found = !want_found;
+    size_t stray = 99;
+
+    assert_int_equal(kdc_find_pac(kctx, ad, &pac, &found, &stray), 0);
+    assert_int_equal(found, want_found);
+    assert_int_equal(stray, want_stray);
+    if (want_found)
+        assert_non_null(pac);
+    else
+        assert_null(pac);
+    krb5_pac_free(kctx, pac);
+}
+
+/* kdc_find_pac reads the PAC exactly where MIT 1.20 does and counts every
+ * other PAC-typed element. */
+static void find_pac_like_mit(void **state)
+{
+    tb bytes = { 0 };
+    char path[512];
+    uint8_t junk[3] = { 0x30, 0x80, 0x01 };
+    krb5_authdata pac, other, bad, *inner[3], **c1, **c2, **c3, **deep;
+    krb5_authdata *ad[4];
+    int i;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/ad-alice.pac", ADB_FIXTURE_DIR);
+    assert_true(tb_read_file(&bytes, path));
+    pac = element(KRB5_AUTHDATA_WIN2K_PAC, bytes.p, bytes.len);
+    other = element(KRB5_AUTHDATA_AUTH_INDICATOR, junk, 1);
+    bad = element(KRB5_AUTHDATA_IF_RELEVANT, junk, sizeof(junk));
+
+    /* AD's placement: IF-RELEVANT{PAC} */
+    c1 = ifrel(&pac);
+    ad[0] = c1[0]; ad[1] = NULL;
+    find_one(ad, true, 0);
+    /* no authdata, or none of ours */
+    find_one(NULL, false, 0);
+    ad[0] = &other;
+    find_one(ad, false, 0);
+    /* a bare PAC at the top level: MIT does not read it */
+    ad[0] = &pac;
+    find_one(ad, false, 1);
+    /* IF-RELEVANT{IF-RELEVANT{PAC}}: neither */
+    c2 = ifrel(c1[0]);
+    ad[0] = c2[0];
+    find_one(ad, false, 1);
+    /* the real one plus a nested one, and plus a bare one */
+    ad[0] = c1[0]; ad[1] = c2[0]; ad[2] = NULL;
+    find_one(ad, true, 1);
+    ad[2] = &pac; ad[3] = NULL;
+    find_one(ad, true, 2);
+    /* MIT takes the first container holding a PAC: one without comes
+     * first, the PAC's container second */
+    inner[0] = &other; inner[1] = NULL;
+    c3 = ifrel(inner[0]);
+    ad[0] = c3[0]; ad[1] = c1[0]; ad[2] = NULL;
+    find_one(ad, true, 0);
+    /* two PACs in one container: the second is stray */
+    inner[0] = &pac; inner[1] = &pac; inner[2] = NULL;
+    krb5_free_authdata(kctx, c3);
+    assert_int_equal(krb5_encode_authdata_container(
+                         kctx, KRB5_AUTHDATA_IF_RELEVANT, inner, &c3), 0);
+    ad[0] = c3[0]; ad[1] = NULL;
+    find_one(ad, true, 1);
+    /* a container that does not decode counts (MIT never reads there) */
+    ad[0] = c1[0]; ad[1] = &bad; ad[2] = NULL;
+    find_one(ad, true, 1);
+    /* nesting deeper than 8 levels counts too */
+    deep = ifrel(&other);
+    for (i = 0; i < 9; i++) {
+        krb5_authdata **next = ifrel(deep[0]);
+
+        krb5_free_authdata(kctx, deep);
+        deep = next;
+    }
+    ad[0] = c1[0]; ad[1] = deep[0]; ad[2] = NULL;
+    find_one(ad, true, 1);
+
+    krb5_free_authdata(kctx, c1);
+    krb5_free_authdata(kctx, c2);
+    krb5_free_authdata(kctx, c3);
+    krb5_free_authdata(kctx, deep);
+    tb_free(&bytes);
+}
+
+/* The refusals of issue 15: a misplaced PAC, a client realm the trust does
+ * not carry, a local TGT for a trusted realm's user. */
+static void bypass_refusals(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    conf_config *sub = load_cfg("        client_realm = SUB.AD.EXAMPLE.COM\n");
+    krb5_pac pac = fixture_pac("alice");
+    kdc_request r = cross("alice@AD.EXAMPLE.COM", pac);
+    kdc_decision d;
+    char *line;
+
+    (void)state;
+    kdc_decision_init(&d);
+    /* control */
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+
+    r.stray_pacs = 1;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_string_equal(kdc_decision_code(&d), "misplaced-pac");
+    /* also without a configuration, and for a foreign-tgs */
+    assert_int_equal(kdc_decide(kctx, NULL, &r, &d), ADB_OK);
+    assert_string_equal(kdc_decision_code(&d), "misplaced-pac");
+    r.stray_pacs = 0;
+
+    r.client = "alice@SUB.AD.EXAMPLE.COM";
+    r.client_realm = "SUB.AD.EXAMPLE.COM";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_string_equal(kdc_decision_code(&d), "client-realm");
+    line = kdc_log_line(&r, &d);
+    assert_non_null(strstr(line, " client alice@SUB.AD.EXAMPLE.COM "));
+    free(line);
+    assert_int_equal(kdc_decide(kctx, sub, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.rights, CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+    r.client_realm = NULL;           /* unknown: refused */
+    assert_int_equal(kdc_decide(kctx, sub, &r, &d), ADB_OK);
+    assert_string_equal(kdc_decision_code(&d), "client-realm");
+    r.client = "alice@AD.EXAMPLE.COM";
+    r.client_realm = REALM;
+
+    r.local_tgt = true;
+    r.service = "krbtgt/LOCAL.EXAMPLE@LOCAL.EXAMPLE";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_string_equal(kdc_decision_code(&d), "local-tgt");
+    r.local_tgt = false;
+    r.service = SVC;
+
+    /* a local ticket with a misplaced PAC: refused only where adbridge
+     * decides (adbridge_require); else it is stock MIT's */
+    memset(&r, 0, sizeof(r));
+    r.kind = KDC_KIND_LOCAL_TGS;
+    r.service = SVC;
+    r.stray_pacs = 1;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    r.require = "viewer";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_string_equal(kdc_decision_code(&d), "misplaced-pac");
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+    conf_free(sub);
+}
+
+/* A foreign client's local ticket (renewal, validation, S4U2Proxy
+ * evidence) is re-decided from its PAC with the mapping in force;
+ * realms without a stanza pass (other_realms = pass) but for
+ * adbridge_require. */
+static void foreign_and_other_realms(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac pac = fixture_pac("alice"), np = NULL;
+    kdc_request r = cross("alice@AD.EXAMPLE.COM", pac);
+    kdc_decision d;
+
+    (void)state;
+    kdc_decision_init(&d);
+    r.kind = KDC_KIND_FOREIGN_TGS;
+    r.trust_realm = NULL;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_false(d.passed);
+    assert_int_equal(d.rights, CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+    assert_ptr_equal(d.trust, &cfg->trusts[0]);
+    assert_inds(d.indicators, "adbridge-admin", "adbridge-viewer");
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, pac, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_false(pac_has(np, PAC_TYPE_REQUESTOR));   /* a trust's copy */
+    krb5_pac_free(kctx, np);
+
+    /* the client of a realm without a stanza: passed, buffers as a
+     * local ticket's, no rights; adbridge_require still refuses */
+    r.client = "u@OTHER.EXAMPLE";
+    r.client_realm = "OTHER.EXAMPLE";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_true(d.passed);
+    assert_int_equal(d.rights, 0);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, pac, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_REQUESTOR));     /* passed through */
+    krb5_pac_free(kctx, np);
+    r.require = "viewer";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_string_equal(kdc_decision_code(&d), "require");
+    r.require = NULL;
+
+    /* a cross-realm ticket of such a realm: nothing copied (stock MIT
+     * without issue_pac) */
+    r.kind = KDC_KIND_CROSS_REALM;
+    r.trust_realm = "OTHER.EXAMPLE";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.passed);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, pac, np), 0);
+    assert_false(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_false(pac_has(np, PAC_TYPE_REQUESTOR));
+    krb5_pac_free(kctx, np);
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
+/* The backend's own issue_pac() result is merged: its buffers are kept
+ * once (no EEXIST), but a trust's LOGON_INFO / UPN_DNS_INFO are only ever
+ * adbridge's filtered ones. */
+static void backend_pac_merge(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    krb5_pac alice = fixture_pac("alice"), backend = NULL, np = NULL;
+    kdc_request r;
+    kdc_decision d;
+    krb5_data li, got;
+    tb fake = { 0 };
+
+    (void)state;
+    kdc_decision_init(&d);
+    /* a backend that copies every buffer but the KDC's (MIT's test
+     * module does) */
+    memset(&r, 0, sizeof(r));
+    r.kind = KDC_KIND_LOCAL_TGS;
+    r.service = SVC;
+    r.old_pac = alice;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_int_equal(krb5_pac_init(kctx, &backend), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, alice, backend), 0);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_merge_backend_pac(kctx, &d, backend, np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, alice, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_true(pac_has(np, PAC_TYPE_REQUESTOR));
+    krb5_pac_free(kctx, np);
+    krb5_pac_free(kctx, backend);
+
+    /* a backend that puts its own LOGON_INFO into a trust's ticket */
+    r = cross("alice@AD.EXAMPLE.COM", alice);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    tb_bytes(&fake, "not AD's", 8);
+    backend = replace_buffer(alice, PAC_TYPE_LOGON_INFO, &fake);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_merge_backend_pac(kctx, &d, backend, np), 0);
+    assert_true(pac_has(np, PAC_TYPE_REQUESTOR));     /* the backend's */
+    assert_false(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_int_equal(kdc_copy_buffers(kctx, &d, alice, np), 0);
+    assert_int_equal(krb5_pac_get_buffer(kctx, np, PAC_TYPE_LOGON_INFO,
+                                         &got), 0);
+    assert_int_equal(krb5_pac_get_buffer(kctx, alice, PAC_TYPE_LOGON_INFO,
+                                         &li), 0);
+    assert_int_equal(got.length, li.length);
+    assert_memory_equal(got.data, li.data, li.length);
+    krb5_free_data_contents(kctx, &got);
+    krb5_free_data_contents(kctx, &li);
+    /* a refusal merges nothing */
+    d.refused = true;
+    krb5_pac_free(kctx, np);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_merge_backend_pac(kctx, &d, backend, np), 0);
+    assert_false(pac_has(np, PAC_TYPE_REQUESTOR));
+    d.refused = false;
+
+    tb_free(&fake);
+    krb5_pac_free(kctx, np);
+    krb5_pac_free(kctx, backend);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, alice);
+    conf_free(cfg);
+}
+
+/* Identity: EffectiveName, CLIENT_INFO, SamName and the ticket client
+ * name one account; only an enterprise client may use its UPN. */
+static void identity_one_account(void **state)
+{
+    conf_config *cfg = load_cfg("        map = user:alice admin\n");
+    krb5_pac alice = fixture_pac("alice"), p, q;
+    kdc_request r = cross("mallory@AD.EXAMPLE.COM", NULL);
+    kdc_decision d;
+    tb ci = { 0 }, upn = { 0 };
+
+    (void)state;
+    kdc_decision_init(&d);
+    /* mallory's ticket and CLIENT_INFO, alice's EffectiveName, a
+     * UPN_DNS_INFO without SamName: refused, not alice's mapping */
+    tb_client_info(&ci, 0, "mallory");
+    tb_upn_dns_info(&upn, "mallory@ad.example.com", "AD.EXAMPLE.COM", 0,
+                    NULL, NULL);
+    p = replace_buffer(alice, PAC_TYPE_CLIENT_INFO, &ci);
+    q = replace_buffer(p, PAC_TYPE_UPN_DNS_INFO, &upn);
+    r.old_pac = q;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    assert_int_equal(d.rights, 0);
+    krb5_pac_free(kctx, p);
+    krb5_pac_free(kctx, q);
+    tb_free(&ci);
+    tb_free(&upn);
+
+    /* CLIENT_INFO = the UPN: refused for a plain client ... */
+    tb_client_info(&ci, 0, "alice@ad.example.com");
+    tb_upn_dns_info(&upn, "alice@ad.example.com", "AD.EXAMPLE.COM",
+                    PAC_UPN_FLAG_EXTENDED, "alice", DOM "-1109");
+    p = replace_buffer(alice, PAC_TYPE_CLIENT_INFO, &ci);
+    q = replace_buffer(p, PAC_TYPE_UPN_DNS_INFO, &upn);
+    r.old_pac = q;
+    r.client = "alice\\@ad.example.com@AD.EXAMPLE.COM";
+    r.client_name = "alice@ad.example.com";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+    /* ... accepted for an enterprise client whose UPN_DNS_INFO ties the
+     * UPN to the account */
+    r.client_enterprise = true;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_true(d.rights & CONF_RIGHT_ADMIN);
+    krb5_pac_free(kctx, q);
+    tb_free(&upn);
+    /* ... but not without the SamName extension */
+    tb_upn_dns_info(&upn, "alice@ad.example.com", "AD.EXAMPLE.COM", 0,
+                    NULL, NULL);
+    q = replace_buffer(p, PAC_TYPE_UPN_DNS_INFO, &upn);
+    r.old_pac = q;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_int_equal(d.refusal, KDC_REFUSAL_INCONSISTENT);
+
+    krb5_pac_free(kctx, p);
+    krb5_pac_free(kctx, q);
+    tb_free(&ci);
+    tb_free(&upn);
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, alice);
+    conf_free(cfg);
+}
+
+/* A reason quoting PAC text cannot plant fields in the log line. */
+static void log_reason_escaped(void **state)
+{
+    kdc_request r;
+    kdc_decision d;
+    char *line;
+
+    (void)state;
+    memset(&r, 0, sizeof(r));
+    kdc_decision_init(&d);
+    r.kind = KDC_KIND_CROSS_REALM;
+    r.client = "a b@AD.EXAMPLE.COM";
+    r.service = SVC;
+    r.trust_realm = REALM;
+    d.kind = KDC_KIND_CROSS_REALM;
+    d.refused = true;
+    d.refusal = KDC_REFUSAL_BAD_PAC;
+    d.reason = strdup("x\" ALLOW cross-realm rights admin \\ \x01\xc3\xa9");
+    assert_non_null(d.reason);
+    line = kdc_log_line(&r, &d);
+    assert_non_null(line);
+    assert_string_equal(line,
+        "adbridge: REFUSE cross-realm client \"a b@AD.EXAMPLE.COM\" "
+        "service " SVC " trust AD.EXAMPLE.COM rights - refusal bad-pac "
+        "reason \"x\\\" ALLOW cross-realm rights admin \\\\ \\x01\\xc3\\xa9\"");
+    free(line);
+    kdc_decision_free(&d);
+}
+
+/* Deny-only groups never grant but stay in the forwarded LOGON_INFO, so
+ * that services can apply deny ACEs for them. */
+static void deny_only_kept(void **state)
+{
+    static const pac_group groups[] = {
+        { 513, 7 }, { 1103, 7 | PAC_SE_GROUP_USE_FOR_DENY_ONLY }
+    };
+    conf_config *cfg = load_cfg("        refuse_without_rights = false\n");
+    tb_logon li = tb_logon_example();
+    tb logon = { 0 }, ci = { 0 }, s6 = { 0 }, s7 = { 0 }, bytes = { 0 };
+    tb_logon_map m;
+    tb_buf bufs[4];
+    krb5_pac pac = NULL;
+    kdc_request r;
+    kdc_decision d;
+    size_t i;
+    bool deny = false;
+
+    (void)state;
+    kdc_decision_init(&d);
+    li.effective_name = "dora";
+    li.user_rid = 1120;
+    li.group_count = 2;
+    li.groups = groups;
+    tb_logon_info(&logon, &li, &m);
+    tb_client_info(&ci, 0, "dora");
+    tb_signature(&s6, 16, 12, -1);
+    tb_signature(&s7, 16, 12, -1);
+    bufs[0] = (tb_buf){ PAC_TYPE_LOGON_INFO, &logon };
+    bufs[1] = (tb_buf){ PAC_TYPE_CLIENT_INFO, &ci };
+    bufs[2] = (tb_buf){ PAC_TYPE_SERVER_CHECKSUM, &s6 };
+    bufs[3] = (tb_buf){ PAC_TYPE_PRIVSVR_CHECKSUM, &s7 };
+    tb_pac(&bytes, bufs, 4);
+    assert_int_equal(krb5_pac_parse(kctx, bytes.p, bytes.len, &pac), 0);
+    r = cross("dora@AD.EXAMPLE.COM", pac);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.rights, 0);          /* rid:1103 admin: deny-only */
+    for (i = 0; i < d.map.dropped_count; i++)
+        deny |= d.map.dropped[i].rule == MAP_DROP_DENY_ONLY;
+    assert_true(deny);
+    assert_true(d.copy_logon_info);         /* forwarded as AD sent it */
+    assert_null(d.logon_info);
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    tb_free(&logon);
+    tb_free(&ci);
+    tb_free(&s6);
+    tb_free(&s7);
+    tb_free(&bytes);
+    conf_free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -941,6 +1421,14 @@ int main(void)
         cmocka_unit_test(audit_append),
         cmocka_unit_test(audit_kept_open),
         cmocka_unit_test(hostile_names),
+        cmocka_unit_test(tgs_kinds),
+        cmocka_unit_test(find_pac_like_mit),
+        cmocka_unit_test(bypass_refusals),
+        cmocka_unit_test(foreign_and_other_realms),
+        cmocka_unit_test(backend_pac_merge),
+        cmocka_unit_test(identity_one_account),
+        cmocka_unit_test(log_reason_escaped),
+        cmocka_unit_test(deny_only_kept),
     };
 
     return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
