@@ -5,6 +5,8 @@
 #define _GNU_SOURCE 1 /* vasprintf, strndup */
 #include "kdc_bridge.h"
 
+#include "adb_buf.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -17,118 +19,9 @@
 
 /* ------------------------------------------------------------ strings -- */
 
-/* A growable string; on allocation failure it becomes "failed" and stays so
- * (sticky, like adb_rd), so callers check once at the end. */
-typedef struct kdc_sb {
-    char *p;
-    size_t len, cap;
-    bool failed;
-} kdc_sb;
-
-static void sb_grow(kdc_sb *sb, size_t more)
-{
-    size_t cap;
-    char *np;
-
-    if (sb->failed)
-        return;
-    if (more < sb->cap - sb->len)
-        return;
-    if (more > SIZE_MAX / 2 - sb->len) {
-        sb->failed = true;
-        return;
-    }
-    cap = sb->cap ? sb->cap : 512;
-    while (cap - sb->len <= more)
-        cap *= 2;
-    np = realloc(sb->p, cap);
-    if (np == NULL) {
-        sb->failed = true;
-        return;
-    }
-    sb->p = np;
-    sb->cap = cap;
-}
-
-/* Room for @n more bytes and a NUL at sb->p + sb->len, or false (failed). */
-static bool sb_room(kdc_sb *sb, size_t n)
-{
-    sb_grow(sb, n);
-    return !sb->failed;
-}
-
-static void sb_addn(kdc_sb *sb, const char *s, size_t n)
-{
-    if (!sb_room(sb, n))
-        return;
-    memcpy(sb->p + sb->len, s, n);
-    sb->len += n;
-    sb->p[sb->len] = '\0';
-}
-
-static void sb_add(kdc_sb *sb, const char *s)
-{
-    sb_addn(sb, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3)))
-static void sb_printf(kdc_sb *sb, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    int n;
-
-    va_start(ap, fmt);
-    n = vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= sizeof(buf)) {
-        sb->failed = true;
-        return;
-    }
-    sb_add(sb, buf);
-}
-
-/* A JSON string literal (quotes included) for @s (NULL: null).  Control
- * characters and non-ASCII bytes are escaped byte-wise as \u00XX, so the
- * output is ASCII whatever the input.  Runs of plain bytes are copied at
- * once (the KDC builds a record per decision). */
-static void sb_json_str(kdc_sb *sb, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *u, *run;
-    char *o;
-
-    if (s == NULL) {
-        sb_addn(sb, "null", 4);
-        return;
-    }
-    /* at most 6 output bytes per input byte, and the quotes */
-    if (!sb_room(sb, 6 * strlen(s) + 2))
-        return;
-    o = sb->p + sb->len;
-    *o++ = '"';
-    for (u = (const unsigned char *)s; *u != '\0';) {
-        for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' && *u != '\\';)
-            u++;
-        memcpy(o, run, (size_t)(u - run));
-        o += u - run;
-        if (*u == '\0')
-            break;
-        *o++ = '\\';
-        if (*u == '"' || *u == '\\') {
-            *o++ = (char)*u;
-        } else {
-            memcpy(o, "u00", 3);
-            o[3] = hex[*u >> 4];
-            o[4] = hex[*u & 0xf];
-            o += 5;
-        }
-        u++;
-    }
-    *o++ = '"';
-    *o = '\0';
-    sb->len = (size_t)(o - sb->p);
-}
+/* The longest log line or audit record written (a request's record is a
+ * few KiB at most; this bounds a hostile PAC's). */
+#define KDC_LINE_MAX ((size_t)256 * 1024)
 
 /* Whether @c may stand unquoted in a log field. */
 static bool log_plain(unsigned char c)
@@ -144,59 +37,48 @@ static bool log_plain(unsigned char c)
  * non-ASCII bytes as \xHH.  A name or reason from a PAC can therefore
  * neither end its field nor plant another field or line.
  */
-static void sb_log_field(kdc_sb *sb, const char *s)
+static void sb_log_field(adb_buf *sb, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u;
     bool plain = true;
-    char *o;
+    uint8_t *o, *start;
+    size_t n;
 
     if (s == NULL) {
-        sb_addn(sb, "-", 1);
+        adb_buf_add(sb, "-", 1);
         return;
     }
     for (u = (const unsigned char *)s; *u != '\0' && plain; u++)
         plain = log_plain(*u);
     if (plain && *s != '\0') {
-        sb_add(sb, s);
+        adb_buf_str(sb, s);
         return;
     }
-    if (!sb_room(sb, 4 * strlen(s) + 2))
+    n = strlen(s);
+    if (n > SIZE_MAX / 8) {
+        adb_buf_fail(sb, ADB_ERR_LIMIT);
         return;
-    o = sb->p + sb->len;
+    }
+    start = o = adb_buf_reserve(sb, 4 * n + 2);
+    if (o == NULL)
+        return;
     *o++ = '"';
     for (u = (const unsigned char *)s; *u != '\0'; u++) {
         if (*u == '"' || *u == '\\') {
             *o++ = '\\';
-            *o++ = (char)*u;
+            *o++ = *u;
         } else if (*u < 0x20 || *u >= 0x7f) {
             *o++ = '\\';
             *o++ = 'x';
-            *o++ = hex[*u >> 4];
-            *o++ = hex[*u & 0xf];
+            *o++ = (uint8_t)hex[*u >> 4];
+            *o++ = (uint8_t)hex[*u & 0xf];
         } else {
-            *o++ = (char)*u;
+            *o++ = *u;
         }
     }
     *o++ = '"';
-    *o = '\0';
-    sb->len = (size_t)(o - sb->p);
-}
-
-static char *sb_finish(kdc_sb *sb)
-{
-    char *p;
-
-    if (sb->p == NULL)
-        sb_add(sb, "");
-    if (sb->failed) {
-        free(sb->p);
-        sb->p = NULL;
-        return NULL;
-    }
-    p = sb->p;
-    sb->p = NULL;
-    return p;
+    adb_buf_commit(sb, (size_t)(o - start));
 }
 
 __attribute__((format(printf, 1, 2)))
@@ -1111,7 +993,7 @@ static const char *kind_name(kdc_kind kind)
 }
 
 /* Rights as "admin,viewer" ("-" for none). */
-static void sb_rights(kdc_sb *sb, const conf_config *config, uint32_t rights,
+static void sb_rights(adb_buf *sb, const conf_config *config, uint32_t rights,
                       bool json)
 {
     const char *name;
@@ -1120,24 +1002,24 @@ static void sb_rights(kdc_sb *sb, const conf_config *config, uint32_t rights,
     unsigned i;
 
     if (json)
-        sb_add(sb, "[");
+        adb_buf_str(sb, "[");
     for (i = 0; i < CONF_MAX_RIGHTS; i++) {
         bit = 1u << i;
         if (!(rights & bit))
             continue;
         name = conf_right_name(config, bit);
         if (!first)
-            sb_add(sb, ",");
+            adb_buf_str(sb, ",");
         first = false;
         if (json)
-            sb_json_str(sb, name != NULL ? name : "?");
+            adb_buf_json_str(sb, name != NULL ? name : "?");
         else
             sb_log_field(sb, name != NULL ? name : "?");
     }
     if (json)
-        sb_add(sb, "]");
+        adb_buf_str(sb, "]");
     else if (first)
-        sb_add(sb, "-");
+        adb_buf_str(sb, "-");
 }
 
 static const char *client_name(const kdc_request *req, const kdc_decision *d,
@@ -1158,68 +1040,82 @@ static const char *client_name(const kdc_request *req, const kdc_decision *d,
 
 char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
 {
-    kdc_sb sb = { NULL, 0, 0, false };
+    adb_buf sb;
     char cbuf[600], sid[ADB_SID_STR_MAX];
     size_t i;
 
     if (req == NULL || d == NULL)
         return NULL;
-    sb_add(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
-    sb_add(&sb, kind_name(d->kind));
-    sb_add(&sb, " client ");
+    adb_buf_init(&sb, KDC_LINE_MAX);
+    adb_buf_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
+    adb_buf_str(&sb, kind_name(d->kind));
+    adb_buf_str(&sb, " client ");
     sb_log_field(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
-    sb_add(&sb, " service ");
+    adb_buf_str(&sb, " service ");
     sb_log_field(&sb, req->service);
     if (d->trust != NULL || d->kind == KDC_KIND_CROSS_REALM) {
-        sb_add(&sb, " trust ");
+        adb_buf_str(&sb, " trust ");
         sb_log_field(&sb, d->trust != NULL ? d->trust->realm
                                            : req->trust_realm);
     }
     if (d->passed)
-        sb_add(&sb, " passed");    /* no trust stanza: stock MIT's */
-    sb_add(&sb, " rights ");
+        adb_buf_str(&sb, " passed");    /* no trust stanza: stock MIT's */
+    adb_buf_str(&sb, " rights ");
     sb_rights(&sb, d->config, d->rights, false);
     if (d->required) {
-        sb_add(&sb, " required ");
+        adb_buf_str(&sb, " required ");
         sb_rights(&sb, d->config, d->required, false);
     }
     if (d->have_map && !d->refused && d->map.grant_count > 0) {
         bool first = true;
 
-        sb_add(&sb, " grants");
+        adb_buf_str(&sb, " grants");
         for (i = 0; i < d->map.grant_count; i++) {
             const map_grant *g = &d->map.grants[i];
 
             if (g->implied)
                 continue;
-            sb_add(&sb, first ? " " : ";");
+            adb_buf_str(&sb, first ? " " : ";");
             first = false;
-            sb_add(&sb, adb_sid_format(&g->sid, sid));
-            sb_add(&sb, "=");
+            adb_buf_str(&sb, adb_sid_format(&g->sid, sid));
+            adb_buf_str(&sb, "=");
             sb_log_field(&sb, g->mapping != NULL ? g->mapping->text : "?");
         }
     }
     if (d->have_map && d->map.dropped_count > 0)
-        sb_printf(&sb, " filtered %zu SID(s)", d->map.dropped_count);
+        adb_buf_printf(&sb, " filtered %zu SID(s)", d->map.dropped_count);
     if (d->logon_info != NULL)
-        sb_add(&sb, " logon-info re-encoded without them");
+        adb_buf_str(&sb, " logon-info re-encoded without them");
     if (d->logon_info_withheld)
-        sb_add(&sb, " logon-info withheld (filtered SIDs; re-encoding "
+        adb_buf_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
                     "failed)");
     if (d->refused) {
-        sb_add(&sb, " refusal ");
-        sb_add(&sb, kdc_decision_code(d));
-        sb_add(&sb, " reason ");
+        adb_buf_str(&sb, " refusal ");
+        adb_buf_str(&sb, kdc_decision_code(d));
+        adb_buf_str(&sb, " reason ");
         /* ours, but it may quote PAC contents */
         sb_log_field(&sb, d->reason != NULL ? d->reason : "");
     }
-    return sb_finish(&sb);
+    return adb_buf_take_str(&sb);
+}
+
+/* The user's SID (LOGON_INFO domain + RID) into @buf, or NULL if the
+ * decision decoded no LOGON_INFO. */
+static const char *user_sid(const kdc_decision *d, char *buf)
+{
+    adb_sid u;
+
+    if (d->pac == NULL || d->pac->logon_info == NULL ||
+        adb_sid_compose(&d->pac->logon_info->domain_sid,
+                        d->pac->logon_info->user_rid, &u) != ADB_OK)
+        return NULL;
+    return adb_sid_format(&u, buf);
 }
 
 char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
                      time_t now)
 {
-    kdc_sb sb = { NULL, 0, 0, false };
+    adb_buf sb;
     char cbuf[600], sid[ADB_SID_STR_MAX], tbuf[40];
     struct tm tm;
     size_t i;
@@ -1230,66 +1126,71 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     if (gmtime_r(&now, &tm) == NULL ||
         strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         snprintf(tbuf, sizeof(tbuf), "%lld", (long long)now);
-    sb_add(&sb, "{\"time\":");
-    sb_json_str(&sb, tbuf);
-    sb_add(&sb, ",\"decision\":");
-    sb_json_str(&sb, d->refused ? "refuse" : "allow");
-    sb_add(&sb, ",\"kind\":");
-    sb_json_str(&sb, kind_name(d->kind));
-    sb_add(&sb, ",\"client\":");
-    sb_json_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
-    sb_add(&sb, ",\"trust\":");
-    sb_json_str(&sb, d->trust != NULL ? d->trust->realm
+    adb_buf_init(&sb, KDC_LINE_MAX);
+    adb_buf_printf(&sb, "{\"schema\":%d,\"time\":", KDC_AUDIT_SCHEMA);
+    adb_buf_json_str(&sb, tbuf);
+    adb_buf_str(&sb, ",\"decision\":");
+    adb_buf_json_str(&sb, d->refused ? "refuse" : "allow");
+    adb_buf_str(&sb, ",\"kind\":");
+    adb_buf_json_str(&sb, kind_name(d->kind));
+    adb_buf_str(&sb, ",\"client\":");
+    adb_buf_json_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
+    adb_buf_str(&sb, ",\"user_sid\":");
+    adb_buf_json_str(&sb, user_sid(d, sid));
+    adb_buf_str(&sb, ",\"local_realm\":");
+    adb_buf_json_str(&sb, d->config != NULL ? d->config->local_realm : NULL);
+    adb_buf_str(&sb, ",\"trust\":");
+    adb_buf_json_str(&sb, d->trust != NULL ? d->trust->realm
                      : d->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
                                                        : NULL);
-    sb_add(&sb, ",\"service\":");
-    sb_json_str(&sb, req->service);
-    sb_add(&sb, ",\"rights\":");
+    adb_buf_str(&sb, ",\"service\":");
+    adb_buf_json_str(&sb, req->service);
+    adb_buf_str(&sb, ",\"rights\":");
     sb_rights(&sb, d->config, d->rights, true);
-    sb_add(&sb, ",\"required\":");
+    adb_buf_str(&sb, ",\"required\":");
     sb_rights(&sb, d->config, d->required, true);
-    sb_add(&sb, ",\"grants\":[");
+    adb_buf_str(&sb, ",\"grants\":[");
     first = true;
     for (i = 0; d->have_map && !d->refused && i < d->map.grant_count; i++) {
         const map_grant *g = &d->map.grants[i];
 
-        sb_add(&sb, first ? "{" : ",{");
+        adb_buf_str(&sb, first ? "{" : ",{");
         first = false;
-        sb_add(&sb, "\"right\":");
-        sb_json_str(&sb, g->right_name);
-        sb_add(&sb, ",\"sid\":");
-        sb_json_str(&sb, adb_sid_format(&g->sid, sid));
-        sb_add(&sb, ",\"source\":");
-        sb_json_str(&sb, pac_sid_source_name(g->source));
-        sb_add(&sb, ",\"map\":");
-        sb_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
-        sb_add(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
+        adb_buf_str(&sb, "\"right\":");
+        adb_buf_json_str(&sb, g->right_name);
+        adb_buf_str(&sb, ",\"sid\":");
+        adb_buf_json_str(&sb, adb_sid_format(&g->sid, sid));
+        adb_buf_str(&sb, ",\"source\":");
+        adb_buf_json_str(&sb, pac_sid_source_name(g->source));
+        adb_buf_str(&sb, ",\"map\":");
+        adb_buf_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
+        adb_buf_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
     }
-    sb_add(&sb, "],\"filtered\":[");
+    adb_buf_str(&sb, "],\"filtered\":[");
     first = true;
     for (i = 0; d->have_map && i < d->map.dropped_count; i++) {
         const map_dropped *x = &d->map.dropped[i];
 
-        sb_add(&sb, first ? "{" : ",{");
+        adb_buf_str(&sb, first ? "{" : ",{");
         first = false;
-        sb_add(&sb, "\"sid\":");
-        sb_json_str(&sb, adb_sid_format(&x->sid, sid));
-        sb_add(&sb, ",\"source\":");
-        sb_json_str(&sb, pac_sid_source_name(x->source));
-        sb_add(&sb, ",\"rule\":");
-        sb_json_str(&sb, map_drop_rule_name(x->rule));
-        sb_add(&sb, "}");
+        adb_buf_str(&sb, "\"sid\":");
+        adb_buf_json_str(&sb, adb_sid_format(&x->sid, sid));
+        adb_buf_str(&sb, ",\"source\":");
+        adb_buf_json_str(&sb, pac_sid_source_name(x->source));
+        adb_buf_str(&sb, ",\"rule\":");
+        adb_buf_json_str(&sb, map_drop_rule_name(x->rule));
+        adb_buf_str(&sb, "}");
     }
-    sb_add(&sb, "],\"logon_info\":");
-    sb_json_str(&sb, d->copy_logon_info ? "copied"
+    adb_buf_str(&sb, "],\"logon_info\":");
+    adb_buf_json_str(&sb, d->copy_logon_info ? "copied"
                      : d->logon_info != NULL ? "filtered"
                      : d->logon_info_withheld ? "withheld" : "none");
-    sb_add(&sb, ",\"refusal\":");
-    sb_json_str(&sb, d->refused ? kdc_decision_code(d) : NULL);
-    sb_add(&sb, ",\"reason\":");
-    sb_json_str(&sb, d->refused ? d->reason : NULL);
-    sb_add(&sb, "}");
-    return sb_finish(&sb);
+    adb_buf_str(&sb, ",\"refusal\":");
+    adb_buf_json_str(&sb, d->refused ? kdc_decision_code(d) : NULL);
+    adb_buf_str(&sb, ",\"reason\":");
+    adb_buf_json_str(&sb, d->refused ? d->reason : NULL);
+    adb_buf_str(&sb, "}");
+    return adb_buf_take_str(&sb);
 }
 
 /* Append @line and a newline to the open file @fd in one write(). */

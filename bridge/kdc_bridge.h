@@ -30,6 +30,10 @@
 
 #define KDC_DEFAULT_CONFIG "/etc/adbridge.conf"
 
+/* The version of the audit record's fields (docs/audit-record.md); raised
+ * whenever a field changes meaning or goes away. */
+#define KDC_AUDIT_SCHEMA 1
+
 /* Log priorities (the syslog values, so the adapter can pass them on). */
 #define KDC_LOG_ERR     3
 #define KDC_LOG_WARNING 4

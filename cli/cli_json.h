@@ -1,5 +1,5 @@
 /*
- * cli_json.h - a small streaming JSON writer.
+ * cli_json.h - a small JSON writer over core's adb_buf.
  *
  * The writer tracks nesting and inserts commas, colons, newlines and
  * indentation itself; the caller only says what comes next.  Output is
@@ -30,12 +30,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "adb_buf.h"
 #include "adb_err.h"
 
 #define CLI_JSON_MAX_DEPTH 32
+#define CLI_JSON_MAX_BYTES ((size_t)64 << 20)
 
 typedef struct cli_json {
     FILE *out;                 /* borrowed; must outlive the writer */
+    adb_buf buf;               /* the document, written out by finish */
     adb_err status;            /* first error, sticky */
     unsigned int depth;        /* open containers */
     bool is_object[CLI_JSON_MAX_DEPTH];   /* per level: object or array */
@@ -71,19 +74,16 @@ void cli_json_null(cli_json *js);
  * ("" for @len 0). */
 void cli_json_hex(cli_json *js, const uint8_t *data, size_t len);
 
-/*
- * cli_utf8_len - length (1-4) of the valid UTF-8 sequence starting at @s,
- * or 0 if the bytes there are not one (RFC 3629: no overlong forms, no
- * surrogates, nothing above U+10FFFF).  @s points into a NUL-terminated
- * string and s[0] >= 0x80; no byte past the terminator is read.
- */
-size_t cli_utf8_len(const unsigned char *s);
 
 /*
- * cli_json_finish - end the document with a newline and flush.  Returns
- * ADB_OK; ADB_ERR_INVALID if the calls did not form exactly one complete
- * value (misuse, see above); ADB_ERR_IO if writing to the stream failed
- * (errno as left by stdio).  The writer holds no resources: nothing to free.
+ * cli_json_finish - end the document with a newline, write it to the
+ * stream in one go and flush; the document's buffer is freed whatever the
+ * result (always call it once after cli_json_init).  Returns ADB_OK;
+ * ADB_ERR_INVALID if the calls did not form exactly one complete value
+ * (misuse, see above); ADB_ERR_NOMEM / ADB_ERR_LIMIT (over
+ * CLI_JSON_MAX_BYTES) from the buffer; ADB_ERR_IO if writing to the
+ * stream failed (errno as left by stdio).  Nothing is written unless the
+ * document is complete.
  */
 adb_err cli_json_finish(cli_json *js);
 

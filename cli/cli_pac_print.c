@@ -409,7 +409,7 @@ static void cli_print_text(FILE *out, const char *s)
         } else if (*p < 0x80) {
             fputc(*p, out);
             p++;
-        } else if ((n = cli_utf8_len(p)) == 0) {
+        } else if ((n = adb_utf8_len(p)) == 0) {
             fprintf(out, "\\x%02x", (unsigned int)*p);
             p++;
         } else if (p[0] == 0xC2 && p[1] < 0xA0) {   /* U+0080..U+009F */

@@ -31,127 +31,42 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "adb_buf.h"
 #include "pac.h"
 
 /* Hard cap of the writer: far above any LOGON_INFO the caps of pac.h allow
  * (65536 groups x2 + 65536 extra SIDs of 15 sub-authorities < 12 MiB). */
 #define PAC_WR_MAX ((size_t)1 << 26)
-#define PAC_WR_INITIAL 1024u
 
 /* Offset of the NDR stream within the buffer (after the two headers). */
 #define PAC_ENC_STREAM_OFF 16u
 
 /*
- * pac_wr - a growable little-endian byte writer with a sticky first error.
- * After an error every write is a no-op, so an encoder writes a sequence and
- * checks once.  The buffer is wiped before it is freed or moved (it may hold
- * UserSessionKey).
+ * pac_wr - the NDR writer: core's adb_buf (sticky first error, wiped when
+ * it grows or is freed: it may hold UserSessionKey) plus the NDR state.
  */
 typedef struct pac_wr {
-    uint8_t *buf;          /* owned, cap bytes */
-    size_t len;            /* bytes written */
-    size_t cap;
+    adb_buf b;
     size_t base;           /* alignment origin (start of the NDR stream) */
     uint32_t next_ref;     /* next unique-pointer referent id */
-    adb_err err;           /* ADB_OK until the first failure */
 } pac_wr;
 
 static void pac_wr_init(pac_wr *w)
 {
-    w->buf = NULL;
-    w->len = 0;
-    w->cap = 0;
+    adb_buf_init(&w->b, PAC_WR_MAX);
     w->base = 0;
     w->next_ref = 0x00020000u;
-    w->err = ADB_OK;
 }
 
-/* Wipe and free the buffer; the writer is empty afterwards. */
-static void pac_wr_free(pac_wr *w)
-{
-    if (w->buf != NULL) {
-        explicit_bzero(w->buf, w->cap);
-        free(w->buf);
-    }
-    w->buf = NULL;
-    w->len = 0;
-    w->cap = 0;
-}
-
-static void pac_wr_fail(pac_wr *w, adb_err err)
-{
-    if (w->err == ADB_OK)
-        w->err = err;
-}
-
-/* Make room for @n more bytes; false (error recorded) if impossible. */
-static bool pac_wr_reserve(pac_wr *w, size_t n)
-{
-    size_t need, ncap, len = w->len;
-    uint8_t *nbuf;
-
-    if (w->err != ADB_OK)
-        return false;
-    if (n > PAC_WR_MAX - w->len) {
-        pac_wr_fail(w, ADB_ERR_LIMIT);
-        return false;
-    }
-    need = w->len + n;
-    if (need <= w->cap)
-        return true;
-    ncap = w->cap != 0 ? w->cap : PAC_WR_INITIAL;
-    while (ncap < need)
-        ncap = ncap > PAC_WR_MAX / 2 ? PAC_WR_MAX : ncap * 2;
-    /* malloc + copy + wipe rather than realloc: no stale copy is left. */
-    nbuf = malloc(ncap);
-    if (nbuf == NULL) {
-        pac_wr_fail(w, ADB_ERR_NOMEM);
-        return false;
-    }
-    if (w->len != 0)
-        memcpy(nbuf, w->buf, w->len);
-    pac_wr_free(w);
-    w->buf = nbuf;
-    w->cap = ncap;
-    w->len = len;
-    return true;
-}
-
-static void pac_wr_bytes(pac_wr *w, const void *p, size_t n)
-{
-    if (n == 0 || !pac_wr_reserve(w, n))
-        return;
-    memcpy(w->buf + w->len, p, n);
-    w->len += n;
-}
-
-static void pac_wr_zeros(pac_wr *w, size_t n)
-{
-    if (n == 0 || !pac_wr_reserve(w, n))
-        return;
-    memset(w->buf + w->len, 0, n);
-    w->len += n;
-}
-
-static void pac_wr_u8(pac_wr *w, uint8_t v)
-{
-    pac_wr_bytes(w, &v, 1);
-}
-
-static void pac_wr_u16(pac_wr *w, uint16_t v)
-{
-    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
-
-    pac_wr_bytes(w, b, sizeof(b));
-}
-
-static void pac_wr_u32(pac_wr *w, uint32_t v)
-{
-    uint8_t b[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
-                     (uint8_t)(v >> 24) };
-
-    pac_wr_bytes(w, b, sizeof(b));
-}
+#define pac_wr_free(w) adb_buf_free(&(w)->b)
+#define pac_wr_fail(w, e) adb_buf_fail(&(w)->b, (e))
+#define pac_wr_bytes(w, p, n) adb_buf_add(&(w)->b, (p), (n))
+#define pac_wr_zeros(w, n) adb_buf_zeros(&(w)->b, (n))
+#define pac_wr_u8(w, v) adb_buf_u8(&(w)->b, (v))
+#define pac_wr_u16(w, v) adb_buf_u16le(&(w)->b, (v))
+#define pac_wr_u32(w, v) adb_buf_u32le(&(w)->b, (v))
+#define pac_wr_put_u32(w, off, v) adb_buf_put_u32le(&(w)->b, (off), (v))
+#define pac_wr_ok(w) (adb_buf_status(&(w)->b) == ADB_OK)
 
 /* FILETIME: dwLowDateTime, dwHighDateTime (alignment 4). */
 static void pac_wr_u64(pac_wr *w, uint64_t v)
@@ -160,25 +75,10 @@ static void pac_wr_u64(pac_wr *w, uint64_t v)
     pac_wr_u32(w, (uint32_t)(v >> 32));
 }
 
-/* Overwrite 4 already written bytes at @off (little-endian). */
-static void pac_wr_put_u32(pac_wr *w, size_t off, uint32_t v)
-{
-    if (w->err != ADB_OK)
-        return;
-    if (off > w->len || w->len - off < 4) {
-        pac_wr_fail(w, ADB_ERR_INVALID);
-        return;
-    }
-    w->buf[off] = (uint8_t)v;
-    w->buf[off + 1] = (uint8_t)(v >> 8);
-    w->buf[off + 2] = (uint8_t)(v >> 16);
-    w->buf[off + 3] = (uint8_t)(v >> 24);
-}
-
 /* Zero padding up to a multiple of @align (power of two) from w->base. */
 static void pac_wr_align(pac_wr *w, size_t align)
 {
-    size_t rel = (w->len - w->base) & (align - 1);
+    size_t rel = (w->b.len - w->base) & (align - 1);
 
     if (rel != 0)
         pac_wr_zeros(w, align - rel);
@@ -301,7 +201,7 @@ static void pac_wr_ustr_body(pac_wr *w, const pac_enc_str *str)
     pac_wr_u32(w, 0);
     pac_wr_u32(w, str->length / 2u);
     p = (const unsigned char *)str->s;
-    while (*p != '\0' && w->err == ADB_OK) {
+    while (*p != '\0' && pac_wr_ok(w)) {
         if (!pac_utf8_next(&p, &cp)) {
             pac_wr_fail(w, ADB_ERR_MALFORMED);   /* changed under us */
             return;
@@ -347,7 +247,8 @@ static void pac_wr_groups(pac_wr *w, uint32_t count, const pac_group *g)
 
     pac_wr_align(w, 4);
     pac_wr_u32(w, count);
-    if (!pac_wr_reserve(w, (size_t)count * 8))
+    /* one allocation for the whole array (a failure is sticky) */
+    if (adb_buf_reserve(&w->b, (size_t)count * 8) == NULL)
         return;
     for (i = 0; i < count; i++) {
         pac_wr_u32(w, g[i].rid);
@@ -517,15 +418,13 @@ adb_err pac_encode_logon_info(const pac_logon_info *li, uint8_t **out,
 
     /* Pad the stream to 8 and record its length. */
     pac_wr_align(&w, 8);
-    if (w.err == ADB_OK)
-        pac_wr_put_u32(&w, 8, (uint32_t)(w.len - PAC_ENC_STREAM_OFF));
-    ret = w.err;
+    if (pac_wr_ok(&w))
+        pac_wr_put_u32(&w, 8, (uint32_t)(w.b.len - PAC_ENC_STREAM_OFF));
+    ret = adb_buf_status(&w.b);
     if (ret)
         goto cleanup;
 
-    *out = w.buf;
-    *len_out = w.len;
-    w.buf = NULL;
+    *out = adb_buf_take(&w.b, len_out);
 
 cleanup:
     pac_wr_free(&w);

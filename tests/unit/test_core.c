@@ -5,10 +5,12 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "adb_arena.h"
+#include "adb_buf.h"
 #include "adb_rd.h"
 #include "adb_sid.h"
 #include "adb_utf16.h"
@@ -362,6 +364,108 @@ static void arena_behaviour(void **state)
     adb_arena_free(NULL);
 }
 
+/* adb_buf: growth, the NUL, the limit, sticky failures, take. */
+static void buf_behaviour(void **state)
+{
+    adb_buf b;
+    uint8_t *p;
+    size_t len, i;
+    char *str;
+
+    (void)state;
+    adb_buf_init(&b, 0);
+    str = adb_buf_take_str(&b);             /* nothing written: "" */
+    assert_string_equal(str, "");
+    free(str);
+    for (i = 0; i < 1000; i++)
+        adb_buf_str(&b, "0123456789");
+    assert_int_equal(b.len, 10000);
+    assert_int_equal(b.p[b.len], '\0');
+    adb_buf_printf(&b, "%d-%s", 42, "x");
+    adb_buf_u8(&b, 0x01);
+    adb_buf_u16le(&b, 0x0302);
+    adb_buf_u32le(&b, 0x07060504);
+    adb_buf_put_u32le(&b, 0, 0x34333231);
+    assert_memory_equal(b.p, "1234", 4);
+    assert_memory_equal(b.p + 10000, "42-x\x01\x02\x03\x04\x05\x06\x07", 11);
+    adb_buf_put_u32le(&b, b.len - 3, 0);     /* not 4 written bytes */
+    assert_int_equal(adb_buf_status(&b), ADB_ERR_INVALID);
+    adb_buf_str(&b, "more");                 /* sticky: nothing */
+    assert_int_equal(b.len, 10011);
+    assert_null(adb_buf_take(&b, &len));
+    assert_int_equal(len, 0);
+    assert_null(b.p);
+
+    /* the limit, exactly */
+    adb_buf_init(&b, 8);
+    adb_buf_zeros(&b, 8);
+    assert_int_equal(adb_buf_status(&b), ADB_OK);
+    adb_buf_u8(&b, 1);
+    assert_int_equal(adb_buf_status(&b), ADB_ERR_LIMIT);
+    assert_int_equal(b.len, 8);
+    adb_buf_free(&b);
+    adb_buf_free(NULL);
+    adb_buf_init(&b, 0);
+    adb_buf_printf(&b, "%2000d", 1);         /* over the printf limit */
+    assert_int_equal(adb_buf_status(&b), ADB_ERR_LIMIT);
+    adb_buf_free(&b);
+
+    /* reserve / commit */
+    adb_buf_init(&b, 0);
+    p = adb_buf_reserve(&b, 3);
+    assert_non_null(p);
+    memcpy(p, "ab", 2);
+    adb_buf_commit(&b, 2);
+    p = adb_buf_take(&b, &len);
+    assert_int_equal(len, 2);
+    assert_string_equal((char *)p, "ab");
+    free(p);
+}
+
+static void json_expect(const char *in, const char *want)
+{
+    adb_buf b;
+    char *out;
+
+    adb_buf_init(&b, 0);
+    adb_buf_json_str(&b, in);
+    out = adb_buf_take_str(&b);
+    assert_non_null(out);
+    assert_string_equal(out, want);
+    free(out);
+}
+
+/* The one JSON escaper: UTF-8 kept, everything else made valid. */
+static void buf_json_escaping(void **state)
+{
+    adb_buf b;
+
+    (void)state;
+    json_expect(NULL, "null");
+    json_expect("", "\"\"");
+    json_expect("plain", "\"plain\"");
+    json_expect("q\"b\\", "\"q\\\"b\\\\\"");
+    json_expect("a\nb\x01\x7f", "\"a\\u000ab\\u0001\\u007f\"");
+    /* valid UTF-8 passes as it is: josé, a CJK character, an emoji */
+    json_expect("jos\xc3\xa9", "\"jos\xc3\xa9\"");
+    json_expect("\xe4\xb8\xad", "\"\xe4\xb8\xad\"");
+    json_expect("\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"");
+    /* not UTF-8: a Latin-1 byte, an overlong '/', a surrogate, past
+     * U+10FFFF, a truncated sequence: each byte that cannot start a valid
+     * sequence becomes U+FFFD */
+    json_expect("jos\xe9", "\"jos\\ufffd\"");
+    json_expect("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+    json_expect("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+    json_expect("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+    json_expect("\xe4\xb8", "\"\\ufffd\\ufffd\"");
+    /* the limit is checked before anything is written */
+    adb_buf_init(&b, 10);
+    adb_buf_json_str(&b, "abcdef");
+    assert_int_equal(adb_buf_status(&b), ADB_ERR_LIMIT);
+    assert_int_equal(b.len, 0);
+    adb_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +482,8 @@ int main(void)
         cmocka_unit_test(sid_domain_relations),
         cmocka_unit_test(utf16_conversions),
         cmocka_unit_test(arena_behaviour),
+        cmocka_unit_test(buf_behaviour),
+        cmocka_unit_test(buf_json_escaping),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
