@@ -277,7 +277,7 @@ static krb5_error_code adb_init_module(krb5_context ctx, char *section,
                                        char **db_args, int mode)
 {
     kdc_bridge *bridge = NULL;
-    char *path = NULL;
+    char *path = NULL, *realm = NULL;
     krb5_error_code ret;
     size_t i;
 
@@ -293,6 +293,19 @@ static krb5_error_code adb_init_module(krb5_context ctx, char *section,
         ret = ENOMEM;
         goto fail_backend;
     }
+    /* the realm this context serves: a file naming another local_realm
+     * is refused */
+    if (krb5_get_default_realm(ctx, &realm) == 0) {
+        if (kdc_bridge_set_realm(bridge, realm) != ADB_OK) {
+            ret = ENOMEM;
+            goto fail_backend;
+        }
+    }
+    /* krb5kdc checks the file now, so a typo is in the log at start (not
+     * at the first user's request); kdb5_util and kadmin.local never
+     * decide and never read it */
+    if (strcmp(program_invocation_short_name, "krb5kdc") == 0)
+        (void)kdc_bridge_config(bridge, time(NULL));
     state_drop(ctx);
     for (i = 0; i < ADB_MAX_CONTEXTS; i++) {
         if (states[i].ctx == NULL) {
@@ -315,6 +328,7 @@ fail_backend:
         (void)backend.vt.fini_module(ctx);
 cleanup:
     kdc_bridge_free(bridge);
+    krb5_free_default_realm(ctx, realm);
     free(path);
     return ret;
 }
@@ -413,19 +427,29 @@ static void report(kdc_bridge *bridge, const conf_config *config,
     bool trust = (req->kind == KDC_KIND_CROSS_REALM ||
                   req->kind == KDC_KIND_FOREIGN_TGS) && !d->passed;
 
+    adb_err err;
+
     if (!trust && !d->refused && d->rights == 0 && d->required == 0)
         return;
-    line = kdc_log_line(req, d);
-    log_line(NULL, d->refused ? LOG_WARNING : LOG_INFO,
-             line != NULL ? line : "adbridge: (decision not logged: out of "
-                                   "memory)");
-    free(line);
+    /* log_decisions = refusals: allowed requests only in the audit log
+     * (saves the KDC log line's formatting and its 3 system calls) */
+    if (d->refused || config == NULL ||
+        config->log_decisions == CONF_LOG_ALL) {
+        line = kdc_log_line(req, d);
+        log_line(NULL, d->refused ? LOG_WARNING : LOG_INFO,
+                 line != NULL ? line : "adbridge: (decision not logged: "
+                                       "out of memory)");
+        free(line);
+    }
     if (config != NULL && config->audit_log != NULL) {
         line = kdc_audit_json(req, d, now);
-        if (line == NULL ||
-            kdc_bridge_audit(bridge, config->audit_log, line, now) != ADB_OK)
-            log_line(NULL, LOG_ERR, "adbridge: cannot append to the audit "
-                                    "log");
+        err = line != NULL ? kdc_bridge_audit(bridge, config->audit_log,
+                                              line, now) : ADB_ERR_NOMEM;
+        /* (an audit file that cannot be opened is logged by
+         * kdc_bridge_audit, once) */
+        if (err == ADB_ERR_NOMEM)
+            log_line(NULL, LOG_ERR, "adbridge: an audit record was lost: "
+                                    "out of memory");
         free(line);
     }
 }
@@ -613,7 +637,7 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
     kdc_decision d;
     krb5_pac scratch = NULL;
     char *cname = NULL, *sname = NULL, *trealm = NULL, *rights = NULL;
-    char *require = NULL, **inds = NULL;
+    char *require = NULL, *profile = NULL, **inds = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
 
@@ -649,8 +673,12 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
     if (server != NULL && krb5_dbe_get_string(ctx, server, "adbridge_require",
                                               &require) != 0)
         require = NULL;
+    if (server != NULL && krb5_dbe_get_string(ctx, server, "adbridge_pac",
+                                              &profile) != 0)
+        profile = NULL;
     req.service = sname;
     req.require = require;
+    req.profile = profile;
 
     if (old_pac == NULL && signing_krbtgt == NULL) {
         req.kind = KDC_KIND_AS;
@@ -708,6 +736,7 @@ cleanup:
     free(trealm);
     krb5_dbe_free_string(ctx, rights);
     krb5_dbe_free_string(ctx, require);
+    krb5_dbe_free_string(ctx, profile);
     krb5_free_unparsed_name(ctx, cname);
     krb5_free_unparsed_name(ctx, sname);
     return ret;
@@ -843,7 +872,7 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
     const krb5_enc_tkt_part *subj, *hdr;
     kdc_request req;
     kdc_decision d;
-    char *sname = NULL, *require = NULL;
+    char *sname = NULL, *require = NULL, *profile = NULL;
     krb5_pac pac = NULL;
     krb5_error_code ret = 0;
     time_t now = time(NULL);
@@ -886,7 +915,10 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
                  !realm_disables_pac(ctx, &server->princ->realm);
     if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
         require = NULL;
+    if (krb5_dbe_get_string(ctx, server, "adbridge_pac", &profile) != 0)
+        profile = NULL;
     pending_request(pending, &req);
+    req.profile = profile;
     /* the common case first: issue_pac() decides */
     if (will_issue && req.stray_pacs == 0)
         goto cleanup;
@@ -905,6 +937,7 @@ cleanup:
     kdc_decision_free(&d);
     krb5_pac_free(ctx, pac);
     krb5_dbe_free_string(ctx, require);
+    krb5_dbe_free_string(ctx, profile);
     krb5_free_unparsed_name(ctx, sname);
     return ret;
 }

@@ -98,6 +98,7 @@ static char *str_printf(const char *fmt, ...)
 
 struct kdc_bridge {
     char *path;
+    char *realm;                  /* the realm the KDC serves, or NULL */
     kdc_log_fn *log;
     void *log_data;
     conf_config *config;          /* last good one, or NULL */
@@ -111,9 +112,13 @@ struct kdc_bridge {
     int audit_fd;                 /* the audit log, kept open; -1 if none */
     char *audit_path;             /* the path audit_fd was opened as */
     time_t audit_checked;         /* last rotation check */
+    char *audit_failed;           /* path whose last open failed (logged
+                                   * once until it opens or changes) */
+    int audit_errno;
 };
 
 static void audit_close(kdc_bridge *b);
+static void audit_failure(kdc_bridge *b, const char *path, int e);
 
 __attribute__((format(printf, 3, 4)))
 static void blog(const kdc_bridge *b, int prio, const char *fmt, ...)
@@ -143,6 +148,17 @@ static void bridge_load(kdc_bridge *b)
 
     conf_problems_init(&problems);
     err = conf_load(b->path, &config, &problems);
+    if (err == ADB_OK && b->realm != NULL &&
+        strcmp(config->local_realm, b->realm) != 0) {
+        blog(b, KDC_LOG_ERR,
+             "adbridge: configuration %s: local_realm %s is not the realm "
+             "this KDC serves (%s); %s", b->path, config->local_realm,
+             b->realm, b->config != NULL
+                           ? "the previous configuration stays in force"
+                           : "no configuration in force: cross-realm "
+                             "requests are refused");
+        goto cleanup;
+    }
     if (err != ADB_OK) {
         blog(b, KDC_LOG_ERR,
              "adbridge: configuration %s is invalid (%s, %zu problem(s)); %s",
@@ -220,12 +236,30 @@ cleanup:
     return ret;
 }
 
+adb_err kdc_bridge_set_realm(kdc_bridge *b, const char *realm)
+{
+    char *r;
+
+    if (b == NULL || realm == NULL)
+        return ADB_ERR_INVALID;
+    r = strdup(realm);
+    if (r == NULL)
+        return ADB_ERR_NOMEM;
+    free(b->realm);
+    b->realm = r;
+    b->have_stat = false;         /* judge the file again */
+    b->checked = false;
+    return ADB_OK;
+}
+
 void kdc_bridge_free(kdc_bridge *b)
 {
     if (b == NULL)
         return;
     audit_close(b);
     conf_free(b->config);
+    free(b->realm);
+    free(b->audit_failed);
     free(b->path);
     free(b);
 }
@@ -741,6 +775,12 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
                       "client realm %s is not carried by trust %s (add a "
                       "client_realm line)", req->client_realm,
                       d->trust->realm);
+    d->profile = config->default_pac;
+    if (req->profile != NULL &&
+        conf_profile_parse(req->profile, &d->profile) != ADB_OK)
+        return refuse(d, KDC_REFUSAL_BAD_ATTRIBUTE,
+                      "service attribute adbridge_pac is not rights or "
+                      "groups");
     if (req->local_tgt)
         return refuse(d, KDC_REFUSAL_LOCAL_TGT,
                       "users of trust %s get service tickets, not a local "
@@ -774,7 +814,8 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
     err = map_indicators(config, d->rights, &d->indicators, NULL);
     if (err != ADB_OK)
         return err;
-    if (d->pac != NULL) {
+    /* the rights profile copies none of AD's buffers: nothing to filter */
+    if (d->pac != NULL && d->profile == CONF_PROFILE_GROUPS) {
         d->copy_upn_dns_info = d->pac->upn_dns_info != NULL;
         if (d->pac->logon_info != NULL) {
             if (map_filtered_count(&d->map) == 0)
@@ -1145,6 +1186,9 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
                                                        : NULL);
     adb_buf_str(&sb, ",\"service\":");
     adb_buf_json_str(&sb, req->service);
+    adb_buf_str(&sb, ",\"profile\":");
+    adb_buf_json_str(&sb, trust_decision(d) && !d->refused
+                              ? conf_profile_name(d->profile) : NULL);
     adb_buf_str(&sb, ",\"rights\":");
     sb_rights(&sb, d->config, d->rights, true);
     adb_buf_str(&sb, ",\"required\":");
@@ -1235,6 +1279,21 @@ static void audit_close(kdc_bridge *b)
     b->audit_path = NULL;
 }
 
+/* Log that the audit log @path cannot be opened (errno @e), once until it
+ * opens again or the path or the error changes. */
+static void audit_failure(kdc_bridge *b, const char *path, int e)
+{
+    if (b->audit_failed != NULL && strcmp(b->audit_failed, path) == 0 &&
+        b->audit_errno == e)
+        return;
+    free(b->audit_failed);
+    b->audit_failed = strdup(path);
+    b->audit_errno = e;
+    blog(b, KDC_LOG_ERR, "adbridge: cannot open the audit log %s: %s "
+         "(decisions are still logged to the KDC log; said once until it "
+         "opens)", path, strerror(e));
+}
+
 adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
                          time_t now)
 {
@@ -1260,9 +1319,14 @@ adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
             return ADB_ERR_NOMEM;
         b->audit_fd = audit_open(path);
         if (b->audit_fd < 0) {
+            int e = errno;
+
             audit_close(b);
+            audit_failure(b, path, e);
             return ADB_ERR_IO;
         }
+        free(b->audit_failed);    /* opens again: a new failure is news */
+        b->audit_failed = NULL;
         b->audit_checked = now;
     }
     ret = audit_write(b->audit_fd, line);

@@ -61,6 +61,14 @@ typedef struct kdc_bridge kdc_bridge;
 adb_err kdc_bridge_new(const char *path, kdc_log_fn *log, void *log_data,
                        kdc_bridge **out);
 
+/*
+ * kdc_bridge_set_realm - the realm the KDC serves (copied): a file whose
+ * local_realm differs is refused as invalid (logged; the previous
+ * configuration stays in force) and the file is judged again at the next
+ * kdc_bridge_config().  Returns ADB_OK, ADB_ERR_NOMEM, ADB_ERR_INVALID.
+ */
+adb_err kdc_bridge_set_realm(kdc_bridge *b, const char *realm);
+
 /* kdc_bridge_free - free @b and its configuration.  NULL-safe. */
 void kdc_bridge_free(kdc_bridge *b);
 
@@ -119,6 +127,8 @@ typedef struct kdc_request {
                                   * realm (the signing krbtgt's realm) */
     const char *client_rights;   /* AS: client's adbridge_rights, or NULL */
     const char *require;         /* server's adbridge_require, or NULL */
+    const char *profile;         /* server's adbridge_pac, or NULL (the
+                                  * configuration's default_pac) */
     const char *const *indicators; /* LOCAL_TGS: the ticket's indicators
                                     * (NULL-terminated) or NULL */
     krb5_pac old_pac;            /* TGS kinds; may be NULL */
@@ -162,6 +172,8 @@ typedef struct kdc_decision {
     kdc_refusal refusal;
     char *reason;                /* refused: English detail (malloc) */
     uint32_t rights;             /* rights granted (implications applied) */
+    conf_ticket_profile profile; /* a trust's decision: what the ticket
+                                  * carries besides the rights */
     uint32_t required;           /* rights the service requires */
     char **indicators;           /* to add (map_indicators list), or NULL */
     bool copy_logon_info;        /* copy LOGON_INFO unchanged */
@@ -285,8 +297,10 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
  * requests (the KDC appends one record per decision):
  * reopened when @path differs from the last call, and, at most once per
  * second of @now, when the file at @path is no longer the one held (log
- * rotation, removal).  Returns ADB_OK, ADB_ERR_IO (the next call opens
- * afresh), ADB_ERR_NOMEM, ADB_ERR_INVALID.
+ * rotation, removal).  A file that cannot be opened is logged through the
+ * bridge's log with its path and the errno text, once until it opens again
+ * or the path or error changes.  Returns ADB_OK, ADB_ERR_IO (the next call
+ * opens afresh), ADB_ERR_NOMEM, ADB_ERR_INVALID.
  */
 adb_err kdc_bridge_audit(kdc_bridge *b, const char *path, const char *line,
                          time_t now);

@@ -478,7 +478,7 @@ static void load_global(loader *ld)
 {
     static const char *const known[] = {
         "local_realm", "local_domain_sid", "indicator_prefix", "rights",
-        "audit_log", "other_realms", NULL
+        "audit_log", "other_realms", "default_pac", "log_decisions", NULL
     };
     static const char *const section[] = { "adbridge", NULL };
     static const char *const n_realm[] = { "adbridge", "local_realm", NULL };
@@ -489,8 +489,11 @@ static void load_global(loader *ld)
     static const char *const n_audit[] = { "adbridge", "audit_log", NULL };
     static const char *const n_other[] = { "adbridge", "other_realms",
                                            NULL };
+    static const char *const n_pac[] = { "adbridge", "default_pac", NULL };
+    static const char *const n_log[] = { "adbridge", "log_decisions",
+                                         NULL };
     conf_config *cfg = ld->cfg;
-    const char *sid, *other;
+    const char *sid, *other, *v;
 
     check_keys(ld, "[adbridge]", section, known);
     cfg->local_realm = get_single(ld, "[adbridge]", n_realm, "local_realm");
@@ -519,6 +522,18 @@ static void load_global(loader *ld)
     else if (other != NULL && strcmp(other, "pass") != 0)
         problem(ld, "[adbridge] other_realms \"%s\" is not pass or refuse",
                 other);
+    v = get_single(ld, "[adbridge]", n_pac, "default_pac");
+    cfg->default_pac = CONF_PROFILE_RIGHTS;
+    if (v != NULL && conf_profile_parse(v, &cfg->default_pac) != ADB_OK)
+        problem(ld, "[adbridge] default_pac \"%s\" is not rights or groups",
+                v);
+    v = get_single(ld, "[adbridge]", n_log, "log_decisions");
+    cfg->log_decisions = CONF_LOG_ALL;
+    if (v != NULL && strcmp(v, "refusals") == 0)
+        cfg->log_decisions = CONF_LOG_REFUSALS;
+    else if (v != NULL && strcmp(v, "all") != 0)
+        problem(ld, "[adbridge] log_decisions \"%s\" is not all or "
+                "refusals", v);
     load_rights(ld);
 }
 
@@ -1307,6 +1322,31 @@ bool conf_trust_accepts_client_realm(const conf_trust *trust,
             return true;
     }
     return false;
+}
+
+adb_err conf_profile_parse(const char *text, conf_ticket_profile *out)
+{
+    size_t n;
+
+    if (text == NULL || out == NULL)
+        return ADB_ERR_MALFORMED;
+    while (*text == ' ' || *text == '\t')
+        text++;
+    n = strlen(text);
+    while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+        n--;
+    if (n == 6 && strncasecmp(text, "rights", 6) == 0)
+        *out = CONF_PROFILE_RIGHTS;
+    else if (n == 6 && strncasecmp(text, "groups", 6) == 0)
+        *out = CONF_PROFILE_GROUPS;
+    else
+        return ADB_ERR_MALFORMED;
+    return ADB_OK;
+}
+
+const char *conf_profile_name(conf_ticket_profile profile)
+{
+    return profile == CONF_PROFILE_GROUPS ? "groups" : "rights";
 }
 
 const char *conf_other_realms_name(conf_other_realms mode)

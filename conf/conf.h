@@ -57,6 +57,23 @@ typedef enum conf_other_realms {
     CONF_OTHER_REFUSE            /* "refuse": unknown-trust */
 } conf_other_realms;
 
+/* What a service ticket issued to a trusted realm's user carries besides
+ * the rights (per service: the adbridge_pac string attribute; default:
+ * [adbridge] default_pac). */
+typedef enum conf_ticket_profile {
+    CONF_PROFILE_RIGHTS = 0,     /* "rights" (default): the rights as auth
+                                  * indicators, AD's group lists not copied */
+    CONF_PROFILE_GROUPS          /* "groups": also the filtered LOGON_INFO
+                                  * and UPN_DNS_INFO */
+} conf_ticket_profile;
+
+/* Which decisions get a KDC log line ([adbridge] log_decisions); the audit
+ * log always gets every one. */
+typedef enum conf_log_decisions {
+    CONF_LOG_ALL = 0,            /* "all" (default) */
+    CONF_LOG_REFUSALS            /* "refusals" */
+} conf_log_decisions;
+
 /* SID filtering modes (docs/sid-filtering.md).  Only one exists. */
 typedef enum conf_filter_mode {
     CONF_FILTER_QUARANTINE = 0   /* "quarantine" (default) */
@@ -115,6 +132,8 @@ typedef struct conf_config {
     adb_sid local_domain_sid;     /* SID the trust gives the local realm;
                                    * revision 0 when not set (optional) */
     conf_other_realms other_realms; /* realms without a [trusts] stanza */
+    conf_ticket_profile default_pac; /* services without adbridge_pac */
+    conf_log_decisions log_decisions;
     const char *indicator_prefix; /* default CONF_DEFAULT_INDICATOR_PREFIX */
     const char *audit_log;        /* NULL if not configured */
     size_t right_count;           /* CONF_BUILTIN_RIGHTS + custom rights */
@@ -181,6 +200,16 @@ const conf_trust *conf_find_trust(const conf_config *config,
  */
 bool conf_trust_accepts_client_realm(const conf_trust *trust,
                                      const char *realm);
+
+/*
+ * conf_profile_parse - @text ("rights" or "groups", ASCII case-insensitive,
+ * blanks around it ignored) into *@out.  Returns ADB_OK or
+ * ADB_ERR_MALFORMED (*@out untouched).
+ */
+adb_err conf_profile_parse(const char *text, conf_ticket_profile *out);
+
+/* conf_profile_name - "rights" or "groups".  Static. */
+const char *conf_profile_name(conf_ticket_profile profile);
 
 /*
  * conf_right_name - the name of the right with bit @right (exactly one bit

@@ -45,6 +45,15 @@ static size_t walk_trust(const conf_config *cfg, const conf_trust *t)
     sum += strlen(adb_sid_format(&t->domain_sid, buf));
     for (i = 0; i < t->kdc_count; i++)
         sum += strlen(t->kdcs[i]);
+    check(conf_trust_accepts_client_realm(t, t->realm));
+    for (i = 0; i < t->client_realm_count; i++) {
+        check(*t->client_realms[i] != '\0');
+        check(strcmp(t->client_realms[i], t->realm) != 0);
+        check(strcmp(t->client_realms[i], cfg->local_realm) != 0);
+        check(conf_trust_accepts_client_realm(t, t->client_realms[i]));
+        sum += strlen(t->client_realms[i]);
+    }
+    check(strcmp(t->realm, cfg->local_realm) != 0);
     for (i = 0; i < t->map_count; i++) {
         const conf_mapping *m = &t->maps[i];
 
@@ -81,7 +90,12 @@ static size_t walk(const conf_config *cfg)
     size_t i, n = 0, sum = strlen(cfg->local_realm) +
                            strlen(cfg->indicator_prefix);
 
-    check(cfg->trust_count >= 1);
+    /* a configuration without trusts is valid (local rights only) */
+    check(cfg->trust_count == 0 || cfg->trusts != NULL);
+    check(cfg->other_realms == CONF_OTHER_PASS ||
+          cfg->other_realms == CONF_OTHER_REFUSE);
+    check(cfg->default_pac == CONF_PROFILE_RIGHTS ||
+          cfg->default_pac == CONF_PROFILE_GROUPS);
     check(cfg->right_count >= CONF_BUILTIN_RIGHTS &&
           cfg->right_count <= CONF_MAX_RIGHTS);
     for (i = 0; i < cfg->right_count; i++) {

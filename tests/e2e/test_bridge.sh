@@ -25,15 +25,22 @@ work=$(mktemp -d)
 conf=$bed/adbridge.conf
 kadmind_pid=
 cleanup() {
-  # kadmind (started below inside the bed's namespace) always stops
+  # the second KDC and kadmind (started below inside the bed's namespace)
+  # always stop
+  if [ -n "${kdc2_pid:-}" ]; then
+    kill -KILL "$kdc2_pid" 2>/dev/null || true
+  fi
   if [ -n "$kadmind_pid" ] && kill -0 "$kadmind_pid" 2>/dev/null; then
     kill -TERM "$kadmind_pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$kadmind_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$kadmind_pid" 2>/dev/null || true
   fi
   cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
+  "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" -q "delstr $DEVICE_PRINCIPAL adbridge_pac" >/dev/null 2>&1 || true
+  "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $RIGHTS_SVC" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
+RIGHTS_SVC="HTTP/rights.local.example@$LOCAL_REALM"
 trap cleanup EXIT
 cp "$conf" "$work/conf.orig"
 kdclog=$bed/log/krb5kdc.log
@@ -41,7 +48,48 @@ audit=$bed/audit.jsonl
 
 . "$E2E_HOME/bridge_lib.sh"
 
-echo "== AD users through the trust"
+echo "== the default ticket profile (rights): indicators, no AD group lists"
+tb kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $RIGHTS_SVC" >/dev/null 2>&1 || true
+kadm "addprinc -randkey $RIGHTS_SVC"
+kadm "ktadd -k $work/rights.keytab $RIGHTS_SVC"
+# ticket_bytes USER SVC: the length of USER's ticket for SVC in its ccache
+ticket_bytes() {
+  $SYS_PY - "$work/$1.cc" "$2" <<'PY'
+import sys
+from impacket.krb5.ccache import CCache
+cc = CCache.loadFile(sys.argv[1])
+for c in cc.credentials:
+    if c["server"].prettyPrint().decode() == sys.argv[2]:
+        print(c.ticket["length"]); break
+else:
+    raise SystemExit("no ticket for " + sys.argv[2])
+PY
+}
+for u in alice bob erin; do
+  expect_ok "$u" "$RIGHTS_SVC" "$work/rights.keytab"
+  has "logon-info: absent" "$u"
+  has "upn-dns-info: absent" "$u"
+  n=$(ticket_bytes "$u" "$RIGHTS_SVC")
+  echo "  $u: ticket $n bytes"
+  [ "$n" -le 1465 ] || fail "$u: a rights-profile ticket of $n bytes does not fit MIT's UDP limit (1465)"
+done
+expect_ok alice "$RIGHTS_SVC" "$work/rights.keytab"
+has "auth-indicator: adbridge-admin" alice
+expect_ok bob "$RIGHTS_SVC" "$work/rights.keytab"
+has "auth-indicator: adbridge-viewer" bob
+hasnt "auth-indicator: adbridge-admin" bob
+expect_ok erin "$RIGHTS_SVC" "$work/rights.keytab"
+has "auth-indicator: adbridge-viewer" erin
+expect_refused carol "$RIGHTS_SVC" "$work/rights.keytab"
+tail -n 200 "$audit" | $SYS_PY -c '
+import json, sys
+recs = [json.loads(l) for l in sys.stdin]
+r = [x for x in recs if x["service"] == sys.argv[1] and x["decision"] == "allow"]
+assert r and all(x["profile"] == "rights" and x["schema"] == 1 for x in r), r
+print("  audit: %d allowed rights-profile records" % len(r))' "$RIGHTS_SVC" || fail "audit of the rights profile"
+
+echo "== AD users through the trust (a groups-profile service)"
+kadm "setstr $DEVICE_PRINCIPAL adbridge_pac groups"
 expect_ok alice
 has "auth-indicator: adbridge-admin" alice
 has "auth-indicator: adbridge-viewer" alice
@@ -79,7 +127,7 @@ grep -q "adbridge: ALLOW cross-realm client alice@AD.EXAMPLE.COM .*rights admin,
 $SYS_PY - "$audit" <<'PY' || fail "audit log"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
-need = {"time", "decision", "client", "trust", "service", "rights", "grants", "filtered", "refusal", "reason"}
+need = {"schema", "time", "decision", "kind", "client", "user_sid", "local_realm", "trust", "service", "profile", "rights", "required", "grants", "filtered", "logon_info", "refusal", "reason"}
 for r in recs:
     assert need <= set(r), r
 carol = [r for r in recs if r["client"] == "carol@AD.EXAMPLE.COM" and r["decision"] == "refuse"]
@@ -123,6 +171,49 @@ cp -f "$work/conf.orig" "$conf"
 settle
 expect_ok bob
 hasnt "auth-indicator: adbridge-admin" bob
+
+echo "== a broken configuration is reported when krb5kdc starts"
+# a second krb5kdc on the same database (another address inside the
+# namespace, its own log), started with a file that has a typo, then with
+# one for another realm; each problem is in its log at start, before any
+# request
+k2=$work/kdc2
+mkdir -p "$k2"
+kdc2_pid=
+start_kdc2() {  # start_kdc2 CONFIG
+  awk -v cfg="$1" -v logf="$k2/krb5kdc.log" '
+    /kdc_listen|kdc_tcp_listen/ { sub(/127\.0\.0\.3:88/, "127.0.0.5:88") }
+    /adbridge_config/ { print "\t\tadbridge_config = " cfg; next }
+    /^[ \t]*kdc = FILE:/ { print "\tkdc = FILE:" logf; next }
+    { print }' "$KRB5_KDC_PROFILE" >"$k2/kdc.conf"
+  : >"$k2/krb5kdc.log"
+  tb env KRB5_KDC_PROFILE="$k2/kdc.conf" krb5kdc -n -r "$LOCAL_REALM" -P "$k2/pid" \
+    </dev/null >"$k2/out" 2>&1 &
+  kdc2_pid=$!
+}
+stop_kdc2() {
+  kill -TERM "$kdc2_pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$kdc2_pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$kdc2_pid" 2>/dev/null || true
+  wait "$kdc2_pid" 2>/dev/null || true
+  kdc2_pid=
+}
+# wait_log PATTERN: the second KDC's log has PATTERN within 10 s
+wait_log() {
+  for _ in $(seq 1 100); do grep -q -- "$1" "$k2/krb5kdc.log" && return 0; sleep 0.1; done
+  cat "$k2/krb5kdc.log" "$k2/out"; fail "no '$1' in the log of a starting krb5kdc"
+}
+sed 's/rid:1104 viewer/rid:1104 veiwer/' "$work/conf.orig" >"$work/typo.conf"
+start_kdc2 "$work/typo.conf"
+wait_log "adbridge: configuration $work/typo.conf is invalid"
+wait_log "map #2 \"rid:1104 veiwer\": unknown right \"veiwer\""
+grep "adbridge:" "$k2/krb5kdc.log" | sed 's/^.*adbridge:/  log at start: adbridge:/'
+stop_kdc2
+sed 's/^\(    local_realm = \).*/\1OTHER.EXAMPLE/' "$work/conf.orig" >"$work/realm.conf"
+start_kdc2 "$work/realm.conf"
+wait_log "local_realm OTHER.EXAMPLE is not the realm this KDC serves (LOCAL.EXAMPLE)"
+grep "adbridge:" "$k2/krb5kdc.log" | sed 's/^.*adbridge:/  log at start: adbridge:/'
+stop_kdc2
 
 echo "== adbridge_require on a service"
 ADMIN_SVC="HTTP/admin.local.example@$LOCAL_REALM"

@@ -33,6 +33,7 @@ kdclog=$bed/log/krb5kdc.log
 audit=$bed/audit.jsonl
 cleanup() {
   cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
+  "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" -q "delstr $DEVICE_PRINCIPAL adbridge_pac" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -148,8 +149,10 @@ rc=0
 tb env KRB5CCNAME="FILE:$work/alice.cc" kvno "$LTGT" >"$work/out" 2>&1 || rc=$?
 [ $rc != 0 ] && grep -qi policy "$work/out" || { cat "$work/out"; fail "3: alice got a local TGT"; }
 logged "adbridge: REFUSE cross-realm client alice@$AD_REALM service $LTGT trust $AD_REALM .*refusal local-tgt reason " "3 local TGT"
-# a renewable service ticket with admin; the mapping changes; the renewal
-# carries the new rights, then none (refused) once the user has none
+# a renewable service ticket with admin (groups profile: the ticket keeps
+# the filtered LOGON_INFO to be re-decided from); the mapping changes; the
+# renewal carries the new rights, then none (refused) once the user has none
+kadm "setstr $DEVICE_PRINCIPAL adbridge_pac groups"
 rm -f "$work/alice.cc"
 pw_of alice | tb env KRB5CCNAME="FILE:$work/alice.cc" kinit -r 2h "alice@$AD_REALM" >"$work/kinit.out" 2>&1 \
   || { cat "$work/kinit.out"; fail "3: kinit -r"; }
@@ -171,6 +174,19 @@ tb "$kreq" renew "FILE:$work/alice.cc" "$DEVICE_PRINCIPAL" 2>"$work/err" || rc=$
 [ $rc = 2 ] || { cat "$work/err"; fail "3: a renewal without rights was not refused (exit $rc)"; }
 logged "adbridge: REFUSE foreign-tgs client alice@$AD_REALM service $DEVICE_PRINCIPAL .*refusal no-rights" "3 renewal refused"
 conf_restore
+# a rights-profile ticket has no AD groups to re-decide from: its renewal
+# is refused (the client gets a new ticket with its cross-realm TGT)
+kadm "delstr $DEVICE_PRINCIPAL adbridge_pac"
+rm -f "$work/alice.cc"
+pw_of alice | tb env KRB5CCNAME="FILE:$work/alice.cc" kinit -r 2h "alice@$AD_REALM" >"$work/kinit.out" 2>&1 \
+  || { cat "$work/kinit.out"; fail "3: kinit -r"; }
+NOFRESH=1 expect_ok alice
+has "logon-info: absent" alice
+mark
+rc=0
+tb "$kreq" renew "FILE:$work/alice.cc" "$DEVICE_PRINCIPAL" 2>"$work/err" || rc=$?
+[ $rc = 2 ] || { cat "$work/err"; fail "3: a rights-profile renewal was not refused (exit $rc)"; }
+logged "adbridge: REFUSE foreign-tgs client alice@$AD_REALM service $DEVICE_PRINCIPAL .*refusal no-logon-info" "3 rights-profile renewal"
 
 fi
 if section 4; then

@@ -225,6 +225,9 @@ static void defaults(void **state)
     assert_int_equal(t->client_realm_count, 0);
     assert_int_equal(cfg->other_realms, CONF_OTHER_PASS);
     assert_string_equal(conf_other_realms_name(cfg->other_realms), "pass");
+    assert_int_equal(cfg->default_pac, CONF_PROFILE_RIGHTS);
+    assert_string_equal(conf_profile_name(cfg->default_pac), "rights");
+    assert_int_equal(cfg->log_decisions, CONF_LOG_ALL);
     assert_true(conf_trust_accepts_client_realm(t, "AD.EXAMPLE.COM"));
     assert_false(conf_trust_accepts_client_realm(t, "SUB.AD.EXAMPLE.COM"));
     assert_false(conf_trust_accepts_client_realm(t, "ad.example.com"));
@@ -232,7 +235,11 @@ static void defaults(void **state)
 
     /* no [trusts] and no local_domain_sid: valid (local rights only) */
     cfg = load_ok("[adbridge]\n    local_realm = LOCAL.EXAMPLE\n"
-                  "    other_realms = refuse\n");
+                  "    other_realms = refuse\n    default_pac = groups\n"
+                  "    log_decisions = refusals\n");
+    assert_int_equal(cfg->default_pac, CONF_PROFILE_GROUPS);
+    assert_string_equal(conf_profile_name(cfg->default_pac), "groups");
+    assert_int_equal(cfg->log_decisions, CONF_LOG_REFUSALS);
     assert_int_equal(cfg->trust_count, 0);
     assert_int_equal(cfg->local_domain_sid.revision, 0);
     assert_int_equal(cfg->other_realms, CONF_OTHER_REFUSE);
@@ -490,6 +497,9 @@ static void bad_global(void **state)
            "[adbridge] local_realm is missing");
     EXPECT(GLOBAL "    other_realms = allow\n",
            "[adbridge] other_realms \"allow\" is not pass or refuse");
+    EXPECT(GLOBAL "    default_pac = full\n    log_decisions = some\n",
+           "[adbridge] default_pac \"full\" is not rights or groups",
+           "[adbridge] log_decisions \"some\" is not all or refusals");
     EXPECT(GLOBAL "    indicator_prefix = \"\"\n" TRUST_OPEN TRUST_CLOSE,
            "[adbridge] indicator_prefix must not be empty");
     EXPECT("[adbridge]\n"

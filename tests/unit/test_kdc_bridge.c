@@ -156,6 +156,7 @@ static kdc_request cross(const char *client, krb5_pac pac)
     r.client = client;
     r.client_realm = REALM;
     r.service = SVC;
+    r.profile = "groups";       /* most tests look at the copied buffers */
     r.trust_realm = REALM;
     r.old_pac = pac;
     return r;
@@ -1404,6 +1405,64 @@ static void deny_only_kept(void **state)
     conf_free(cfg);
 }
 
+/* Ticket profiles: rights (the default) copies none of AD's buffers, the
+ * decision being the same; groups copies the filtered ones; the service's
+ * adbridge_pac overrides default_pac; a bad value refuses. */
+static void ticket_profiles(void **state)
+{
+    conf_config *cfg = load_cfg("");
+    conf_config *grp = load_cfg_global("    default_pac = groups\n", "");
+    krb5_pac frank = fixture_pac("frank"), np = NULL;
+    kdc_request r = cross("frank@AD.EXAMPLE.COM", frank);
+    kdc_decision d;
+    char *json;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(cfg->default_pac, CONF_PROFILE_RIGHTS);
+    r.profile = NULL;
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_false(d.refused);
+    assert_int_equal(d.profile, CONF_PROFILE_RIGHTS);
+    assert_int_equal(d.rights, CONF_RIGHT_VIEWER);
+    assert_true(d.map.dropped_count > 0);     /* filtered all the same */
+    assert_false(d.copy_logon_info);
+    assert_null(d.logon_info);
+    assert_false(d.copy_upn_dns_info);
+    assert_int_equal(krb5_pac_init(kctx, &np), 0);
+    assert_int_equal(kdc_copy_buffers(kctx, &d, frank, np), 0);
+    assert_false(pac_has(np, PAC_TYPE_LOGON_INFO));
+    assert_false(pac_has(np, PAC_TYPE_UPN_DNS_INFO));
+    krb5_pac_free(kctx, np);
+    json = kdc_audit_json(&r, &d, 0);
+    assert_non_null(strstr(json, "\"profile\":\"rights\""));
+    assert_non_null(strstr(json, "\"schema\":1,"));
+    assert_non_null(strstr(json, "\"user_sid\":\"" DOM "-1114\""));
+    assert_non_null(strstr(json, "\"local_realm\":\"LOCAL.EXAMPLE\""));
+    free(json);
+
+    /* default_pac = groups, and the attribute over it */
+    assert_int_equal(kdc_decide(kctx, grp, &r, &d), ADB_OK);
+    assert_int_equal(d.profile, CONF_PROFILE_GROUPS);
+    assert_non_null(d.logon_info);            /* re-encoded, filtered */
+    r.profile = " Rights ";
+    assert_int_equal(kdc_decide(kctx, grp, &r, &d), ADB_OK);
+    assert_int_equal(d.profile, CONF_PROFILE_RIGHTS);
+    assert_null(d.logon_info);
+    r.profile = "groups";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_int_equal(d.profile, CONF_PROFILE_GROUPS);
+    r.profile = "all";
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    assert_true(d.refused);
+    assert_string_equal(kdc_decision_code(&d), "bad-attribute");
+
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, frank);
+    conf_free(cfg);
+    conf_free(grp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1429,6 +1488,7 @@ int main(void)
         cmocka_unit_test(identity_one_account),
         cmocka_unit_test(log_reason_escaped),
         cmocka_unit_test(deny_only_kept),
+        cmocka_unit_test(ticket_profiles),
     };
 
     return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
