@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "cli_conf.h"
+#include "cli_doctor.h"
 #include "cli_pac.h"
 
 /* Top-level commands. */
@@ -23,6 +24,8 @@ static const cli_command cli_commands[] = {
     { "map", cli_map_main, "list, add and remove a trust's mappings" },
     { "explain", cli_explain_main,
       "explain the rights a PAC's user gets through a trust" },
+    { "doctor", cli_doctor_main,
+      "check the setup: configuration, kdc.conf, trust keys, audit log" },
 };
 
 void cli_error(const char *fmt, ...)
