@@ -39,6 +39,7 @@
 #include "cli_json.h"
 #include "cli_pac.h"
 #include "conf.h"
+#include "kdc_bridge.h"
 #include "map.h"
 
 #define CLI_CONF_MAX_FILE (1024u * 1024u)   /* 1 MiB */
@@ -90,6 +91,11 @@ static const char *cli_conf_path(const char *opt)
     if (env != NULL && *env != '\0')
         return env;
     return CLI_CONF_DEFAULT_PATH;
+}
+
+const char *cli_conf_file(const char *opt)
+{
+    return cli_conf_path(opt);
 }
 
 /* Print every problem of @pr, one line each, on stderr. */
@@ -1334,41 +1340,77 @@ static void cli_sid_where(char *buf, size_t size, pac_sid_source source,
         snprintf(buf, size, "%s #%u", pac_sid_source_name(source), index);
 }
 
-static void cli_explain_json(const conf_config *cfg, const conf_trust *t,
-                             const pac_info *pac, const map_result *r,
-                             char *const *ind, cli_json *js)
+/* The checks `explain --pac` cannot make (they need the ticket). */
+static const char *const cli_explain_skipped[] = {
+    "ticket-client",      /* CLIENT_INFO, EffectiveName vs the ticket's */
+    "client-realm",       /* the ticket's client realm vs the trust */
+    "pac-placement",      /* a PAC-typed element where MIT reads none */
+    NULL
+};
+
+/* The user's line ("ADEX\alice (S-1-...)") or why there is none. */
+static const pac_logon_info *cli_explain_user(const kdc_decision *d,
+                                              char *sid, size_t size)
 {
+    const pac_info *pac = d->pac;
+
+    snprintf(sid, size, "%s", "");
+    if (pac == NULL || pac->logon_info == NULL)
+        return NULL;
+    if (pac->sid_count > 0 && pac->sids[0].source == PAC_SID_USER)
+        adb_sid_format(&pac->sids[0].sid, sid);
+    return pac->logon_info;
+}
+
+static void cli_explain_json(const conf_config *cfg, const char *trust,
+                             const kdc_request *req, const kdc_decision *d,
+                             bool skipped, cli_json *js)
+{
+    static const map_result none;
+    const map_result *r = d->have_map ? &d->map : &none;
+    const pac_logon_info *li;
     char sbuf[ADB_SID_STR_MAX];
     size_t i;
 
     cli_json_object_begin(js);
     cli_json_key(js, "trust");
-    cli_json_string(js, t->realm);
+    cli_json_string(js, trust);
+    cli_json_key(js, "decision");
+    cli_json_string(js, d->refused ? "refuse" : "allow");
+    cli_json_key(js, "kind");
+    cli_json_string(js, d->kind == KDC_KIND_FOREIGN_TGS ? "foreign-tgs"
+                                                        : "cross-realm");
+    cli_json_key(js, "client");
+    cli_json_string(js, req->client);
+    cli_json_key(js, "checks_skipped");
+    cli_json_array_begin(js);
+    for (i = 0; skipped && cli_explain_skipped[i] != NULL; i++)
+        cli_json_string(js, cli_explain_skipped[i]);
+    cli_json_array_end(js);
     cli_json_key(js, "user");
-    if (pac != NULL && pac->logon_info != NULL) {
+    li = cli_explain_user(d, sbuf, sizeof(sbuf));
+    if (li != NULL) {
         cli_json_object_begin(js);
         cli_json_key(js, "name");
-        cli_json_string(js, pac->logon_info->effective_name);
+        cli_json_string(js, li->effective_name);
         cli_json_key(js, "domain");
-        cli_json_string(js, pac->logon_info->logon_domain);
+        cli_json_string(js, li->logon_domain);
         cli_json_key(js, "sid");
-        cli_json_string(js, pac->sid_count > 0 &&
-                        pac->sids[0].source == PAC_SID_USER ?
-                        adb_sid_format(&pac->sids[0].sid, sbuf) : NULL);
+        cli_json_string(js, sbuf[0] != '\0' ? sbuf : NULL);
         cli_json_object_end(js);
     } else {
         cli_json_null(js);
     }
     cli_json_key(js, "rights");
-    cli_conf_json_rights(js, cfg, r->rights);
+    cli_conf_json_rights(js, cfg, d->rights);
     cli_json_key(js, "indicators");
     cli_json_array_begin(js);
-    for (i = 0; ind[i] != NULL; i++)
-        cli_json_string(js, ind[i]);
+    for (i = 0; d->indicators != NULL && d->indicators[i] != NULL; i++)
+        cli_json_string(js, d->indicators[i]);
     cli_json_array_end(js);
     cli_json_key(js, "granted_by");
     cli_json_array_begin(js);
-    for (i = 0; i < r->grant_count; i++) {
+    for (i = 0; !d->refused && i < r->grant_count; i++) {
         const map_grant *g = &r->grants[i];
 
         cli_json_object_begin(js);
@@ -1398,27 +1440,27 @@ static void cli_explain_json(const conf_config *cfg, const conf_trust *t,
     cli_json_key(js, "filtered");
     cli_json_array_begin(js);
     for (i = 0; i < r->dropped_count; i++) {
-        const map_dropped *d = &r->dropped[i];
+        const map_dropped *x = &r->dropped[i];
 
         cli_json_object_begin(js);
         cli_json_key(js, "sid");
-        cli_json_string(js, adb_sid_format(&d->sid, sbuf));
+        cli_json_string(js, adb_sid_format(&x->sid, sbuf));
         cli_json_key(js, "source");
-        cli_json_string(js, pac_sid_source_name(d->source));
+        cli_json_string(js, pac_sid_source_name(x->source));
         cli_json_key(js, "index");
-        cli_json_uint(js, d->index);
+        cli_json_uint(js, x->index);
         cli_json_key(js, "rule");
-        cli_json_string(js, map_drop_rule_name(d->rule));
+        cli_json_string(js, map_drop_rule_name(x->rule));
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
     cli_json_key(js, "refused");
-    if (r->refused) {
+    if (d->refused) {
         cli_json_object_begin(js);
         cli_json_key(js, "code");
-        cli_json_string(js, map_refusal_name(r->refusal));
+        cli_json_string(js, kdc_decision_code(d));
         cli_json_key(js, "reason");
-        cli_json_string(js, r->reason);
+        cli_json_string(js, d->reason);
         cli_json_object_end(js);
     } else {
         cli_json_null(js);
@@ -1426,52 +1468,57 @@ static void cli_explain_json(const conf_config *cfg, const conf_trust *t,
     cli_json_object_end(js);
 }
 
-static void cli_explain_print(const conf_config *cfg, const conf_trust *t,
-                              const pac_info *pac, const map_result *r,
-                              char *const *ind)
+static void cli_explain_print(const conf_config *cfg, const char *trust,
+                              const kdc_decision *d, bool skipped)
 {
+    static const map_result none;
+    const map_result *r = d->have_map ? &d->map : &none;
+    const pac_logon_info *li;
     char sbuf[ADB_SID_STR_MAX], where[64], buf[1024];
     size_t i, pos;
 
-    cli_print_text_field(stdout, 0, "Trust", t->realm);
-    if (pac != NULL && pac->logon_info != NULL) {
-        const pac_logon_info *li = pac->logon_info;
-
+    cli_print_text_field(stdout, 0, "Trust", trust);
+    li = cli_explain_user(d, sbuf, sizeof(sbuf));
+    if (li != NULL) {
         /* Names from the PAC: escaped by cli_print_text_field. */
         snprintf(buf, sizeof(buf), "%s\\%s (%s)",
                  li->logon_domain != NULL ? li->logon_domain : "",
                  li->effective_name != NULL ? li->effective_name : "",
-                 pac->sid_count > 0 && pac->sids[0].source == PAC_SID_USER ?
-                 adb_sid_format(&pac->sids[0].sid, sbuf) : "no SID");
+                 sbuf[0] != '\0' ? sbuf : "no SID");
         cli_print_text_field(stdout, 0, "User", buf);
     } else {
         cli_print_field(stdout, 0, "User", "%s",
-                        pac == NULL ? "(no PAC)" : "(no LOGON_INFO)");
+                        d->pac == NULL ? "(no PAC)" : "(no LOGON_INFO)");
     }
-    if (r->refused) {
+    if (d->refused) {
         /* The reason quotes names from the PAC (LogonDomainName): escaped
          * by cli_print_text_field. */
-        snprintf(buf, sizeof(buf), "refused (%s): %s",
-                 map_refusal_name(r->refusal),
-                 r->reason != NULL ? r->reason : "");
+        snprintf(buf, sizeof(buf), "refused (%s): %s", kdc_decision_code(d),
+                 d->reason != NULL ? d->reason : "");
         cli_print_text_field(stdout, 0, "Decision", buf);
-    } else if (r->rights == 0) {
+    } else if (d->rights == 0) {
         cli_print_field(stdout, 0, "Decision", "allowed without rights"
                         " (refuse_without_rights = false)");
     } else {
-        cli_conf_format_rights(buf, sizeof(buf), cfg, r->rights, ", ");
+        cli_conf_format_rights(buf, sizeof(buf), cfg, d->rights, ", ");
         cli_print_field(stdout, 0, "Decision", "granted: %s", buf);
     }
     pos = 0;
     buf[0] = '\0';
-    for (i = 0; ind[i] != NULL && pos < sizeof(buf); i++)
+    for (i = 0; d->indicators != NULL && d->indicators[i] != NULL &&
+                pos < sizeof(buf); i++)
         pos += (size_t)snprintf(buf + pos, sizeof(buf) - pos, "%s%s",
-                                i > 0 ? " " : "", ind[i]);
+                                i > 0 ? " " : "", d->indicators[i]);
     cli_print_field(stdout, 0, "Indicators", "%s",
-                    ind[0] == NULL ? "(none)" : buf);
+                    buf[0] == '\0' ? "(none)" : buf);
+    if (skipped)
+        cli_print_field(stdout, 0, "Not checked", "%s", "the ticket client,"
+                        " its realm and the PAC's placement (no ticket:"
+                        " --pac)");
 
-    printf("\nGranted rights:%s\n", r->grant_count == 0 ? " (none)" : "");
-    for (i = 0; i < r->grant_count; i++) {
+    printf("\nGranted rights:%s\n",
+           d->refused || r->grant_count == 0 ? " (none)" : "");
+    for (i = 0; !d->refused && i < r->grant_count; i++) {
         const map_grant *g = &r->grants[i];
 
         cli_sid_where(where, sizeof(where), g->source, g->index);
@@ -1484,11 +1531,11 @@ static void cli_explain_print(const conf_config *cfg, const conf_trust *t,
     }
     printf("\nFiltered SIDs:%s\n", r->dropped_count == 0 ? " (none)" : "");
     for (i = 0; i < r->dropped_count; i++) {
-        const map_dropped *d = &r->dropped[i];
+        const map_dropped *x = &r->dropped[i];
 
-        cli_sid_where(where, sizeof(where), d->source, d->index);
-        printf("  %-50s %-18s %s\n", adb_sid_format(&d->sid, sbuf), where,
-               map_drop_rule_name(d->rule));
+        cli_sid_where(where, sizeof(where), x->source, x->index);
+        printf("  %-50s %-18s %s\n", adb_sid_format(&x->sid, sbuf), where,
+               map_drop_rule_name(x->rule));
     }
 }
 
@@ -1532,22 +1579,21 @@ int cli_explain_main(int argc, char **argv)
     krb5_context ctx = NULL;
     krb5_error_code kret;
     conf_config *cfg = NULL;
-    const conf_trust *t;
     cli_pac_ticket *tickets = NULL;
     size_t count = 0;
-    pac_info *own_pac = NULL;
-    const pac_info *pac;
     uint8_t *data = NULL;
     size_t len = 0;
-    adb_diag diag = ADB_DIAG_INIT;
-    map_result r;
-    char **ind = NULL;
+    krb5_pac own_pac = NULL;
+    char *tkt_realm = NULL, *cname = NULL;
+    kdc_request req;
+    kdc_decision d;
     bool json = false;
     cli_json js;
     adb_err err;
     int ch, status = CLI_EXIT_FAIL;
 
-    memset(&r, 0, sizeof(r));
+    memset(&req, 0, sizeof(req));
+    kdc_decision_init(&d);
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
@@ -1596,8 +1642,7 @@ int cli_explain_main(int argc, char **argv)
     path = cli_conf_path(opt_path);
     if (cli_conf_load(path, &cfg) != CLI_EXIT_OK)
         goto cleanup;
-    t = cli_conf_trust(cfg, path, realm);
-    if (t == NULL)
+    if (cli_conf_trust(cfg, path, realm) == NULL)
         goto cleanup;
 
     kret = krb5_init_context(&ctx);
@@ -1605,18 +1650,26 @@ int cli_explain_main(int argc, char **argv)
         cli_krb5_error(NULL, kret, "cannot initialize Kerberos");
         goto cleanup;
     }
+    /* The request as the KDC would see it, decided by the KDC's own
+     * function (kdc_decide): cross-realm through --trust. */
+    req.kind = KDC_KIND_CROSS_REALM;
+    req.trust_realm = realm;
+    req.profile = "groups";        /* (the decision does not depend on it) */
     if (pac_file != NULL) {
+        /* no ticket: its client, realm and PAC placement are not known */
         if (cli_pac_read_file(pac_file, &data, &len) != CLI_EXIT_OK)
             goto cleanup;
-        err = pac_decode_blob(ctx, data, len, &own_pac, &diag);
-        if (err != ADB_OK) {
-            cli_pac_decode_error(err, &diag);
+        kret = krb5_pac_parse(ctx, data, len, &own_pac);
+        if (kret) {
+            cli_krb5_error(ctx, kret, "%s: malformed PAC header", pac_file);
             goto cleanup;
         }
-        pac = own_pac;
+        req.old_pac = own_pac;
+        req.client_realm = realm;
     } else {
         status = cli_pac_load_tickets(ctx, cc_arg, kt_arg, service,
-                                      cli_explain_usage, &tickets, &count);
+                                      cli_explain_usage, CLI_PAC_KDC_VIEW,
+                                      &tickets, &count);
         if (status != CLI_EXIT_OK)
             goto cleanup;
         status = CLI_EXIT_FAIL;
@@ -1624,32 +1677,59 @@ int cli_explain_main(int argc, char **argv)
             cli_error("%zu tickets match; choose one with --service", count);
             goto cleanup;
         }
-        pac = tickets[0].info;
+        /* a cross-realm TGT krbtgt/LOCAL@TRUST comes through TRUST */
+        tkt_realm = strdup(strrchr(tickets[0].server, '@') != NULL
+                               ? strrchr(tickets[0].server, '@') + 1 : "");
+        if (tkt_realm == NULL) {
+            cli_error("out of memory");
+            goto cleanup;
+        }
+        if (strcmp(tkt_realm, realm) != 0) {
+            cli_error("ticket for %s comes through %s, not --trust %s",
+                      tickets[0].server, tkt_realm, realm);
+            goto cleanup;
+        }
+        kret = krb5_unparse_name_flags(ctx, tickets[0].client_princ,
+                                       KRB5_PRINCIPAL_UNPARSE_NO_REALM |
+                                       KRB5_PRINCIPAL_UNPARSE_DISPLAY,
+                                       &cname);
+        if (kret) {
+            cli_krb5_error(ctx, kret, "cannot read the ticket's client");
+            goto cleanup;
+        }
+        req.client = tickets[0].client;
+        req.client_name = cname;
+        req.client_enterprise = tickets[0].client_princ->type ==
+                                KRB5_NT_ENTERPRISE_PRINCIPAL;
+        req.old_pac = tickets[0].pac;
+        req.stray_pacs = tickets[0].stray_pacs;
+        req.client_realm = strrchr(tickets[0].client, '@') != NULL
+                               ? strrchr(tickets[0].client, '@') + 1 : NULL;
     }
 
-    err = map_evaluate(cfg, t, pac, &r);
-    if (err == ADB_OK)
-        err = map_indicators(cfg, r.rights, &ind, NULL);
+    err = kdc_decide(ctx, cfg, &req, &d);
     if (err != ADB_OK) {
-        cli_error("cannot evaluate the rights: %s", adb_strerror(err));
+        cli_error("cannot decide: %s", adb_strerror(err));
         goto cleanup;
     }
     if (json) {
         cli_json_init(&js, stdout);
-        cli_explain_json(cfg, t, pac, &r, ind, &js);
+        cli_explain_json(cfg, realm, &req, &d, pac_file != NULL, &js);
         status = cli_finish_json(&js);
     } else {
-        cli_explain_print(cfg, t, pac, &r, ind);
+        cli_explain_print(cfg, realm, &d, pac_file != NULL);
         status = CLI_EXIT_OK;
     }
-    if (status == CLI_EXIT_OK && r.refused)
+    if (status == CLI_EXIT_OK && d.refused)
         status = CLI_EXIT_REFUSED;
 
 cleanup:
-    free(ind);
-    map_result_free(&r);
-    pac_info_free(own_pac);
+    kdc_decision_free(&d);
+    krb5_pac_free(ctx, own_pac);
     free(data);
+    free(tkt_realm);
+    if (ctx != NULL)
+        krb5_free_unparsed_name(ctx, cname);
     cli_pac_tickets_free(ctx, tickets, count);
     conf_free(cfg);
     if (ctx != NULL)

@@ -35,6 +35,13 @@
  */
 int cli_conf_global_option(int argc, char **argv);
 
+/*
+ * cli_conf_file - the configuration file a command uses: @opt (its own
+ * --config, may be NULL), else the global --config, else $ADBRIDGE_CONFIG,
+ * else CLI_CONF_DEFAULT_PATH.  Borrowed (argv, environment or static).
+ */
+const char *cli_conf_file(const char *opt);
+
 /* The commands; @argc/@argv start at the command's name.  Each returns a
  * CLI_EXIT_* status (explain: CLI_EXIT_REFUSED when refused). */
 int cli_config_main(int argc, char **argv);

@@ -26,6 +26,7 @@
 #include <krb5/krb5.h>
 
 #include "cli.h"
+#include "kdc_bridge.h"
 
 #define CLI_PAC_MAX_INPUT (1024u * 1024u)   /* 1 MiB; real PACs are < 64 KiB */
 
@@ -222,6 +223,8 @@ static void cli_pac_ticket_free(krb5_context ctx, cli_pac_ticket *t)
     krb5_free_unparsed_name(ctx, t->server);
     free(t->raw);
     pac_info_free(t->info);
+    krb5_free_principal(ctx, t->client_princ);
+    krb5_pac_free(ctx, t->pac);
     memset(t, 0, sizeof(*t));
 }
 
@@ -251,13 +254,71 @@ static void cli_pac_verify_error(krb5_context ctx, krb5_error_code code,
 }
 
 /*
+ * The KDC's view of the decrypted @ticket into @t (names set): its PAC
+ * where krb5kdc reads it, verified as krb5kdc does (server signature with
+ * the ticket's key, CLIENT_INFO against the client and authtime), the
+ * misplaced ones counted.  A PAC the KDC would reject before any module
+ * decides is an error.  Returns a CLI_EXIT_* status.
+ */
+static int cli_pac_kdc_view(krb5_context ctx, krb5_keytab kt,
+                            const cli_pac_names *names, krb5_ticket *ticket,
+                            const char *etype, cli_pac_ticket *t)
+{
+    krb5_keytab_entry kte;
+    bool found = false;
+    krb5_error_code ret;
+    int status = CLI_EXIT_FAIL;
+
+    memset(&kte, 0, sizeof(kte));
+    ret = krb5_copy_principal(ctx, ticket->enc_part2->client,
+                              &t->client_princ);
+    if (!ret)
+        ret = kdc_find_pac(ctx, ticket->enc_part2->authorization_data,
+                           &t->pac, &found, &t->stray_pacs);
+    if (ret) {
+        cli_krb5_error(ctx, ret, "cannot read the authorization data of"
+                       " ticket for %s", t->server);
+        goto cleanup;
+    }
+    t->enctype = ticket->enc_part.enctype;
+    t->authtime = ticket->enc_part2->times.authtime;
+    if (found && t->pac == NULL) {
+        cli_error("malformed PAC header in ticket for %s: the KDC refuses"
+                  " it before adbridge decides", t->server);
+        goto cleanup;
+    }
+    if (t->pac != NULL) {
+        ret = krb5_kt_get_entry(ctx, kt, ticket->server,
+                                ticket->enc_part.kvno,
+                                ticket->enc_part.enctype, &kte);
+        if (ret) {
+            cli_krb5_error(ctx, ret, "no %s key of kvno %u for %s in keytab"
+                           " %s", etype, ticket->enc_part.kvno, t->server,
+                           names->keytab);
+            goto cleanup;
+        }
+        ret = krb5_pac_verify(ctx, t->pac, t->authtime,
+                              ticket->enc_part2->client, &kte.key, NULL);
+        krb5_free_keytab_entry_contents(ctx, &kte);   /* wipes the key */
+        if (ret) {
+            cli_pac_verify_error(ctx, ret, t->server, t->client);
+            goto cleanup;
+        }
+    }
+    status = CLI_EXIT_OK;
+
+cleanup:
+    return status;
+}
+
+/*
  * Decrypt the ticket of @creds with @kt, verify its PAC and decode it into
  * *ticket_out (release with cli_pac_ticket_free).  On failure prints one
  * error line.  Returns a CLI_EXIT_* status.
  */
 static int cli_pac_ticket_load(krb5_context ctx, krb5_keytab kt,
                                const cli_pac_names *names,
-                               const krb5_creds *creds,
+                               const krb5_creds *creds, unsigned flags,
                                cli_pac_ticket *ticket_out)
 {
     cli_pac_ticket t;
@@ -314,6 +375,15 @@ static int cli_pac_ticket_load(krb5_context ctx, krb5_keytab kt,
     if (ret) {
         cli_krb5_error(ctx, ret, "cannot read the names in ticket for %s",
                        asked);
+        goto cleanup;
+    }
+
+    if (flags & CLI_PAC_KDC_VIEW) {
+        status = cli_pac_kdc_view(ctx, kt, names, ticket, etype, &t);
+        if (status == CLI_EXIT_OK) {
+            *ticket_out = t;
+            memset(&t, 0, sizeof(t));
+        }
         goto cleanup;
     }
 
@@ -485,8 +555,8 @@ void cli_pac_tickets_free(krb5_context ctx, cli_pac_ticket *tickets,
 
 int cli_pac_load_tickets(krb5_context ctx, const char *cc_arg,
                          const char *kt_arg, const char *service,
-                         const char *usage, cli_pac_ticket **tickets_out,
-                         size_t *count_out)
+                         const char *usage, unsigned flags,
+                         cli_pac_ticket **tickets_out, size_t *count_out)
 {
     krb5_ccache cc = NULL;
     krb5_keytab kt = NULL;
@@ -572,7 +642,7 @@ int cli_pac_load_tickets(krb5_context ctx, const char *cc_arg,
                 st = CLI_EXIT_FAIL;
             } else {
                 tickets = grown;
-                st = cli_pac_ticket_load(ctx, kt, &names, &creds,
+                st = cli_pac_ticket_load(ctx, kt, &names, &creds, flags,
                                          &tickets[count]);
                 if (st == CLI_EXIT_OK)
                     count++;
@@ -732,7 +802,7 @@ static int cli_pac_show(int argc, char **argv)
         goto cleanup;
     }
     status = cli_pac_load_tickets(ctx, cc_arg, kt_arg, service,
-                                  cli_pac_show_usage, &tickets, &count);
+                                  cli_pac_show_usage, 0, &tickets, &count);
     if (status != CLI_EXIT_OK)
         goto cleanup;
     status = CLI_EXIT_FAIL;

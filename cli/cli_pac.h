@@ -28,7 +28,19 @@ typedef struct cli_pac_ticket {
     uint8_t *raw;           /* the PAC bytes as in the ticket; free() */
     size_t raw_len;
     pac_info *info;         /* pac_info_free */
+    /* CLI_PAC_KDC_VIEW only (raw and info are then NULL): */
+    krb5_principal client_princ;  /* the ticket's client */
+    krb5_pac pac;           /* the PAC where the KDC reads it, verified as
+                             * the KDC does, or NULL (none) */
+    size_t stray_pacs;      /* AD-WIN2K-PAC elements anywhere else */
 } cli_pac_ticket;
+
+/* cli_pac_load_tickets flags. */
+#define CLI_PAC_KDC_VIEW 0x1u   /* the KDC's view of each ticket: its PAC
+                                 * found exactly where krb5kdc reads it
+                                 * (kdc_find_pac), the others counted, no PAC
+                                 * or an undecodable one not an error (the
+                                 * decision says so), not decoded here */
 
 /*
  * cli_pac_main - the `pac` command: dispatches to `decode` and `show`.
@@ -42,7 +54,8 @@ int cli_pac_main(int argc, char **argv);
  * `pac show` would show: each ticket for @service (a principal name; NULL:
  * every ticket whose server has a key in keytab @kt_arg) is decrypted with
  * the keytab, its PAC's server signature and CLIENT_INFO verified by MIT
- * (krb5_pac_verify) and then decoded.
+ * (krb5_pac_verify) and then decoded (with CLI_PAC_KDC_VIEW in @flags: see
+ * there).
  *
  * @ctx: a krb5 context, borrowed.  @usage: the caller's usage line, printed
  *        when @service is not a valid principal name.
@@ -54,8 +67,8 @@ int cli_pac_main(int argc, char **argv);
  */
 int cli_pac_load_tickets(krb5_context ctx, const char *cc_arg,
                          const char *kt_arg, const char *service,
-                         const char *usage, cli_pac_ticket **tickets_out,
-                         size_t *count_out);
+                         const char *usage, unsigned flags,
+                         cli_pac_ticket **tickets_out, size_t *count_out);
 
 /* cli_pac_tickets_free - free @count tickets of @tickets and the array.
  * NULL-safe. */

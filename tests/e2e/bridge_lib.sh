@@ -62,3 +62,28 @@ forge() {
 mark() { lmark=$(wc -l <"$kdclog"); amark=$(wc -l <"$audit"); }
 newlog() { tail -n +$((lmark + 1)) "$kdclog"; }
 newaudit() { tail -n +$((amark + 1)) "$audit"; }
+
+# explain_vs_audit CCACHE CLIENT: `adbridge explain` on the cross-realm TGT
+# in CCACHE gives exactly the decision and refusal code of the KDC's last
+# audit record for CLIENT ($adbridge: the command; the KDC decided the TGT
+# just before).
+explain_vs_audit() {
+  local rc=0
+  [ -n "${adbridge:-}" ] || fail "explain_vs_audit: no adbridge command given"
+  tb "$adbridge" --config "$conf" explain --trust "$AD_REALM" --ccache "$1" \
+    --keytab "$TRUST_KEYTAB" --service "$TRUST_PRINCIPAL" --json \
+    >"$work/explain.json" 2>"$work/explain.err" || rc=$?
+  $SYS_PY - "$work/explain.json" "$audit" "$2" "$rc" <<'PY' || { cat "$work/explain.json" "$work/explain.err"; fail "explain disagrees with the KDC for $2"; }
+import json, sys
+ex = json.load(open(sys.argv[1]))
+recs = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
+kdc = [r for r in recs if r["client"] == sys.argv[3]][-1]
+code = ex["refused"]["code"] if ex["refused"] else None
+assert ex["decision"] == kdc["decision"], (ex["decision"], kdc["decision"])
+assert code == kdc["refusal"], (code, kdc["refusal"])
+assert ex["rights"] == kdc["rights"], (ex["rights"], kdc["rights"])
+want_exit = 3 if ex["decision"] == "refuse" else 0
+assert int(sys.argv[4]) == want_exit, sys.argv[4]
+print("  explain = KDC for %s: %s%s" % (sys.argv[3], ex["decision"], " " + code if code else ""))
+PY
+}

@@ -16,7 +16,7 @@ e2e_require
 # the forged-ticket checks need impacket's ticketer (python3-impacket)
 [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ] \
   || e2e_cannot_run "missing python3-impacket (forged cross-realm TGTs)"
-probe=$1 bed=$2
+probe=$1 bed=$2 adbridge=${3:-}
 e2e_bed_ready "$bed"
 set -a
 . "$bed/env"
@@ -117,6 +117,11 @@ rc=0
 tb env KRB5CCNAME="FILE:$work/carol.cc" kvno "$DEVICE_PRINCIPAL" >"$work/out" 2>&1 || rc=$?
 [ $rc != 0 ] && grep -qi "policy" "$work/out" || { cat "$work/out"; fail "carol: kvno not refused by policy"; }
 echo "  carol: kvno: $(cat "$work/out")"
+
+echo "== explain gives the KDC's decision for each user"
+for u in alice bob dave erin frank carol; do
+  explain_vs_audit "$work/$u.cc" "$u@$AD_REALM"
+done
 
 echo "== log and audit"
 grep -q "adbridge: REFUSE cross-realm client carol@AD.EXAMPLE.COM .*refusal no-rights reason " "$kdclog" \
@@ -276,6 +281,7 @@ echo "== forged cross-realm TGTs (trust key, impacket's ticketer.py)"
   mark
   forge plain carol 1111 513 "$inj"
   NOFRESH=1 expect_refused carol
+  explain_vs_audit "$work/carol.cc" "carol@$AD_REALM"
   # (the client library sends a refused TGS-REQ twice: one line each)
   newlog | grep -o "adbridge: [A-Z]* cross-realm.*" >"$work/lines"
   sort -u "$work/lines" | sed 's/^/  log: /'
@@ -327,6 +333,7 @@ PY
     NOFRESH=1 expect_refused alice
     n1=$(grep -c "refusal bad-pac reason \"malformed PAC: LOGON_INFO" "$kdclog" || true)
     [ "$n1" -gt "$n0" ] || fail "$mode: no bad-pac log line"
+    explain_vs_audit "$work/alice.cc" "alice@$AD_REALM"
     grep "refusal bad-pac" "$kdclog" | tail -1 | sed 's/^.*adbridge:/  log: adbridge:/'
   done
   # CLIENT_INFO naming someone else: refused (MIT checks this before the
@@ -373,6 +380,7 @@ PY
   newlog | grep -q "adbridge: REFUSE cross-realm client alice@AD.EXAMPLE.COM .*refusal no-pac reason " \
     || { newlog; fail "nopac: no adbridge no-pac refusal in the KDC log"; }
   ! newlog | grep -q "ISSUE: .* alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL" || fail "nopac: a ticket was issued"
+  explain_vs_audit "$work/alice.cc" "alice@$AD_REALM"
   newlog | grep "adbridge: REFUSE" | tail -1 | sed 's/^.*adbridge:/  log: adbridge:/'
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/e2e/test_bypass.sh GSS_PROBE KREQ BED_DIR
+# tests/e2e/test_bypass.sh GSS_PROBE KREQ BED_DIR ADBRIDGE
 # The attacks of issue 15 against the KDC module in a real krb5kdc (the bed
 # of fixture adbed_bridge): each one is made by hand - tickets forged with
 # the trust key (bridge_forge.py over impacket), AS/TGS requests that MIT's
@@ -22,7 +22,7 @@ set -euo pipefail
 e2e_require
 [ -f /usr/share/doc/python3-impacket/examples/ticketer.py ] \
   || e2e_cannot_run "missing python3-impacket (forged cross-realm TGTs)"
-probe=$1 kreq=$2 bed=$3
+probe=$1 kreq=$2 bed=$3 adbridge=${4:-}
 e2e_bed_ready "$bed"
 set -a
 . "$bed/env"
@@ -117,6 +117,7 @@ for mode in barepac nestedpac; do
     logged "adbridge: REFUSE cross-realm client alice@$AD_REALM service ${svc%%:*} trust $AD_REALM .*refusal misplaced-pac reason " "1b $mode"
   done
   no_issue "alice@$AD_REALM for" "1b $mode"
+  explain_vs_audit "$work/alice.cc" "alice@$AD_REALM"
 done
 
 fi
@@ -196,6 +197,7 @@ mark
 forge effname+upnnosam mallory 1120 513
 NOFRESH=1 expect_refused mallory
 logged "adbridge: REFUSE cross-realm client mallory@$AD_REALM .*refusal inconsistent-pac reason \"CLIENT_INFO name does not match LOGON_INFO EffectiveName\"" "4"
+explain_vs_audit "$work/mallory.cc" "mallory@$AD_REALM"
 # control: a consistent ticket with the same kind of UPN_DNS_INFO maps
 forge upnnosam alice 1109 513
 NOFRESH=1 expect_ok alice
@@ -222,6 +224,7 @@ tb "$kreq" via "FILE:$work/alice.cc" "$DEVICE_PRINCIPAL" "FILE:$work/sub.cc" 2>"
 [ $rc = 2 ] && grep -qi policy "$work/err" || { cat "$work/err"; fail "5: a sub-domain client was not refused by policy (exit $rc)"; }
 logged "adbridge: REFUSE cross-realm client alice@SUB.$AD_REALM service $DEVICE_PRINCIPAL trust $AD_REALM .*refusal client-realm reason " "5"
 no_issue "alice@SUB.$AD_REALM for" "5"
+explain_vs_audit "$work/alice.cc" "alice@SUB.$AD_REALM"
 newaudit | $SYS_PY -c '
 import json, sys
 recs = [json.loads(l) for l in sys.stdin]
@@ -241,6 +244,7 @@ mark
 forge quotes bob 1110 513,1104
 NOFRESH=1 expect_refused bob
 logged "adbridge: REFUSE cross-realm client bob@$AD_REALM .*refusal logon-domain-name reason \"" "6"
+explain_vs_audit "$work/bob.cc" "bob@$AD_REALM"
 newlog | grep "adbridge: REFUSE cross-realm client bob@" | tail -1 >"$work/line"
 $SYS_PY - "$work/line" <<'PY' || fail "6: the log line can be misread"
 import re, sys

@@ -1463,6 +1463,37 @@ static void ticket_profiles(void **state)
     conf_free(grp);
 }
 
+/* Every refusal code, the KDC's and the rights engine's, is distinct and
+ * documented in docs/audit-record.md (the SIEM contract). */
+static void refusal_codes_documented(void **state)
+{
+    char path[512], want[64];
+    tb doc = { 0 };
+    const char *names[32];
+    size_t n = 0, i, j;
+    int k;
+
+    (void)state;
+    snprintf(path, sizeof(path), "%s/../../docs/audit-record.md",
+             ADB_FIXTURE_DIR);
+    assert_true(tb_read_file(&doc, path));
+    tb_u8(&doc, 0);
+    for (k = KDC_REFUSAL_NO_CONFIG; k <= KDC_REFUSAL_INTERNAL; k++)
+        if (k != KDC_REFUSAL_MAP)       /* its codes are the engine's */
+            names[n++] = kdc_refusal_name((kdc_refusal)k);
+    for (k = MAP_REFUSAL_NO_PAC; k <= MAP_REFUSAL_NO_RIGHTS; k++)
+        names[n++] = map_refusal_name((map_refusal)k);
+    for (i = 0; i < n; i++) {
+        assert_string_not_equal(names[i], "unknown");
+        for (j = 0; j < i; j++)
+            assert_string_not_equal(names[i], names[j]);
+        snprintf(want, sizeof(want), "`%s`", names[i]);
+        if (strstr((const char *)doc.p, want) == NULL)
+            fail_msg("refusal code %s is not in %s", names[i], path);
+    }
+    tb_free(&doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1489,6 +1520,7 @@ int main(void)
         cmocka_unit_test(log_reason_escaped),
         cmocka_unit_test(deny_only_kept),
         cmocka_unit_test(ticket_profiles),
+        cmocka_unit_test(refusal_codes_documented),
     };
 
     return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
