@@ -38,9 +38,11 @@ cleanup() {
   cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
   "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" -q "delstr $DEVICE_PRINCIPAL adbridge_pac" >/dev/null 2>&1 || true
   "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" -q "delprinc -force $RIGHTS_SVC" >/dev/null 2>&1 || true
+  [ -z "$jose_created" ] || "$TESTBED" exec "$bed" samba-tool user delete "$(printf 'jos\xc3\xa9')" -H "$AD_SAM_LDB" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 RIGHTS_SVC="HTTP/rights.local.example@$LOCAL_REALM"
+jose_created=
 trap cleanup EXIT
 cp "$conf" "$work/conf.orig"
 kdclog=$bed/log/krb5kdc.log
@@ -122,6 +124,36 @@ echo "== explain gives the KDC's decision for each user"
 for u in alice bob dave erin frank carol; do
   explain_vs_audit "$work/$u.cc" "$u@$AD_REALM"
 done
+
+echo "== a user with a non-ASCII name round-trips through both logs"
+JOSE='jos\xc3\xa9'
+jose=$(printf "$JOSE")
+jpw="Jo-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')Aa1"
+tb samba-tool user delete "$jose" -H "$AD_SAM_LDB" >/dev/null 2>&1 || true
+tb samba-tool user create "$jose" "$jpw" -H "$AD_SAM_LDB" >"$work/st.out" 2>&1 || { cat "$work/st.out"; fail "samba-tool user create"; }
+jose_created=1
+tb samba-tool group addmembers "PBX Viewers" "$jose" -H "$AD_SAM_LDB" >"$work/st.out" 2>&1 || { cat "$work/st.out"; fail "samba-tool group addmembers"; }
+FRESH_PW=$jpw FRESH_PRINC="$jose@$AD_REALM" expect_ok jose
+has "client: $jose@$AD_REALM" jose
+has "auth-indicator: adbridge-viewer" jose
+tail -n 20 "$audit" | $SYS_PY -c '
+import json, sys
+recs = [json.loads(l) for l in sys.stdin.buffer.read().decode("utf-8").splitlines()]
+r = [x for x in recs if x["client"] == "jos\u00e9@AD.EXAMPLE.COM"]
+assert r and r[-1]["decision"] == "allow" and r[-1]["rights"] == ["viewer"], recs[-3:]
+print("  audit: client %s (UTF-8)" % r[-1]["client"].encode("unicode_escape").decode())' || fail "josé in the audit log"
+grep -aF "adbridge: ALLOW cross-realm client \"jos\\xc3\\xa9@AD.EXAMPLE.COM\" " "$kdclog" >"$work/jl" || { grep -a jos "$kdclog" | tail -3; fail "josé in the KDC log"; }
+tail -1 "$work/jl" | sed 's/^.*adbridge:/  log: adbridge:/' | cut -c1-120
+# the escaped field decodes back to the name
+$SYS_PY - "$work/jl" <<'PY' || fail "the KDC log's josé does not decode back"
+import re, sys
+line = open(sys.argv[1], "rb").read().decode("ascii").splitlines()[-1]
+field = re.search(r' client "((?:[^"\\]|\\.)*)" ', line).group(1)
+raw = re.sub(r'\\x([0-9a-f]{2})', lambda m: chr(int(m.group(1), 16)), field)
+raw = re.sub(r'\\(.)', r'\1', raw).encode("latin-1").decode("utf-8")
+assert raw == "jos\u00e9@AD.EXAMPLE.COM", raw
+PY
+explain_vs_audit "$work/jose.cc" "$jose@$AD_REALM"
 
 echo "== log and audit"
 grep -q "adbridge: REFUSE cross-realm client carol@AD.EXAMPLE.COM .*refusal no-rights reason " "$kdclog" \
