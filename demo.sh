@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # demo.sh - README's first command: install dependencies, build adbridge, and
 # run its main job on an embedded default: a throw-away Samba AD DC
 # (AD.EXAMPLE.COM) and an MIT realm (LOCAL.EXAMPLE) whose real krb5kdc loads

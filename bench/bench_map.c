@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_map.c - what the rights engine costs per cross-realm request.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_pac.c - adbridge's PAC decoder against Samba's, on the same inputs,
  * in the same process, in the same run.

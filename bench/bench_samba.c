@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_samba.c - Samba's PAC decoder for bench_pac (see bench_samba.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_samba.h - Samba's PAC decoder, behind an interface free of Samba's
  * headers (its krb5pac.h and our pac.h both define PAC_TYPE_LOGON_INFO ...,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_util.h - what the micro-benchmarks (bench_pac, bench_map) share:
  * a clock, the median of the rounds and reading an input file.

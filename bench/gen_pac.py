@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """gen_pac.py - build a realistic MS-PAC blob with Samba's own NDR marshalling.
 
 The PAC looks like what an AD DC (Samba 4.17's KDC) puts into a cross-realm

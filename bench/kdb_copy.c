@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdb_copy.c - adb_copy.so, the second baseline of bench/kdc_bench.sh: a
  * KDB module that wraps db2 exactly as adbridge.so does and, for a

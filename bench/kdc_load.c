@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdc_load - a TGS-REQ load generator for the KDC benchmarks
  * (bench/kdc_bench.sh).

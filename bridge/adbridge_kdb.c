@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adbridge_kdb.c - the KDB module adbridge.so: a thin adapter between the
  * KDB DAL (kdb.h, major version 9) and the decision library kdc_bridge.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdc_bridge.c - the decision library of the adbridge KDB module (see
  * kdc_bridge.h).

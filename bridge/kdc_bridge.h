@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdc_bridge.h - the decision library of the adbridge KDB module.
  *

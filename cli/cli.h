@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what every part of the adbridge command line shares: exit codes,
  * the command table and its dispatcher, and error reporting.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_conf.c - `adbridge config check`, `adbridge map list|add|remove` and
  * `adbridge explain` (cli_conf.h).

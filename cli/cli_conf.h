@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_conf.h - the configuration commands of adbridge:
  *

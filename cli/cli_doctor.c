@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_doctor.c - `adbridge doctor`: each check of the setup prints pass,
  * warn or fail with one line saying what to do.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_doctor.h - the `doctor` command (cli_doctor.c).
  */

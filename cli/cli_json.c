@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli_json.c - a small streaming JSON writer (see cli_json.h). */
 #include "cli_json.h"
 

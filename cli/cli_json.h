@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_json.h - a small JSON writer over core's adb_buf.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_main.c - adbridge's entry point: the top-level command table, the
  * dispatcher every command level uses, and error reporting.
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 
 #include "cli_conf.h"
+#include "cli_discover.h"
 #include "cli_doctor.h"
 #include "cli_pac.h"
 
@@ -24,6 +26,8 @@ static const cli_command cli_commands[] = {
     { "map", cli_map_main, "list, add and remove a trust's mappings" },
     { "explain", cli_explain_main,
       "explain the rights a PAC's user gets through a trust" },
+    { "discover", cli_discover_main,
+      "find a realm's KDCs and DCs (configuration, DNS SRV)" },
     { "doctor", cli_doctor_main,
       "check the setup: configuration, kdc.conf, trust keys, audit log" },
 };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_pac.c - `adbridge pac decode` and `adbridge pac show`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_pac.h - `adbridge pac ...`: decoding raw PAC blobs and the PACs of
  * tickets in a credential cache, and printing them for people or as the

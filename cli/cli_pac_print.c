@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli_pac_print.c - printing a decoded PAC: the JSON of docs/pac-json.md
  * and the human-readable report.

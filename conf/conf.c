@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf.c - loading and checking the adbridge configuration (MIT profile
  * syntax, read with MIT's profile library), and the right names.
@@ -20,6 +21,7 @@
 #include <com_err.h>
 #include <profile.h>
 
+#include "adb_hostport.h"
 #include "map.h"
 
 static const char *const builtin_rights[CONF_BUILTIN_RIGHTS] = {
@@ -474,11 +476,82 @@ cleanup:
 /* ------------------------------------------------------------------ */
 /* [adbridge]                                                           */
 
+/* `dns_servers = ADDR[:PORT] ...`: 1 to 8 addresses (no names: the
+ * resolver cannot resolve its own servers). */
+static void check_dns_servers(loader *ld, const char *list)
+{
+    char item[ADB_HOST_MAX + 16], err[128];
+    const char *p = list;
+    size_t count = 0;
+
+    while (*p != '\0') {
+        size_t n = strcspn(p, " \t,");
+        adb_hostport hp;
+
+        if (n == 0) {
+            p++;
+            continue;
+        }
+        if (n >= sizeof(item)) {
+            problem(ld, "[adbridge] dns_servers entry \"%.40s...\" is too"
+                    " long", p);
+            return;
+        }
+        memcpy(item, p, n);
+        item[n] = '\0';
+        p += n;
+        count++;
+        if (adb_hostport_parse(item, &hp, err, sizeof(err)) != ADB_OK)
+            problem(ld, "[adbridge] dns_servers: %s", err);
+        else if (!hp.is_ip)
+            problem(ld, "[adbridge] dns_servers \"%s\" is not an IP address",
+                    item);
+    }
+    if (count == 0)
+        problem(ld, "[adbridge] dns_servers is empty");
+    else if (count > 8)
+        problem(ld, "[adbridge] dns_servers lists %zu servers (at most 8)",
+                count);
+}
+
+/* "0".."86400", decimal. */
+static bool parse_seconds(const char *v, unsigned int *out)
+{
+    unsigned long x = 0;
+    size_t i, n = strlen(v);
+
+    if (n == 0 || n > 5)
+        return false;
+    for (i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+        x = x * 10 + (unsigned long)(v[i] - '0');
+    }
+    if (x > CONF_MAX_FAILOVER_SECONDS)
+        return false;
+    *out = (unsigned int)x;
+    return true;
+}
+
+/* An AD site name as the site SRV records spell it: one DNS label. */
+static bool site_name_valid(const char *v)
+{
+    size_t i, n = strlen(v);
+
+    if (n == 0 || n > 63 || v[0] == '-' || v[n - 1] == '-')
+        return false;
+    for (i = 0; i < n; i++)
+        if (!isalnum((unsigned char)v[i]) && v[i] != '-' && v[i] != '_')
+            return false;
+    return true;
+}
+
 static void load_global(loader *ld)
 {
     static const char *const known[] = {
         "local_realm", "local_domain_sid", "indicator_prefix", "rights",
-        "audit_log", "other_realms", "default_pac", "log_decisions", NULL
+        "audit_log", "other_realms", "default_pac", "log_decisions",
+        "dns_servers", "failover_seconds", NULL
     };
     static const char *const section[] = { "adbridge", NULL };
     static const char *const n_realm[] = { "adbridge", "local_realm", NULL };
@@ -487,6 +560,9 @@ static void load_global(loader *ld)
     static const char *const n_prefix[] = { "adbridge", "indicator_prefix",
                                             NULL };
     static const char *const n_audit[] = { "adbridge", "audit_log", NULL };
+    static const char *const n_dns[] = { "adbridge", "dns_servers", NULL };
+    static const char *const n_fo[] = { "adbridge", "failover_seconds",
+                                        NULL };
     static const char *const n_other[] = { "adbridge", "other_realms",
                                            NULL };
     static const char *const n_pac[] = { "adbridge", "default_pac", NULL };
@@ -515,6 +591,14 @@ static void load_global(loader *ld)
          * indicator another mechanism (PKINIT, OTP) sets */
         problem(ld, "[adbridge] indicator_prefix must not be empty");
     cfg->audit_log = get_single(ld, "[adbridge]", n_audit, "audit_log");
+    cfg->dns_servers = get_single(ld, "[adbridge]", n_dns, "dns_servers");
+    if (cfg->dns_servers != NULL)
+        check_dns_servers(ld, cfg->dns_servers);
+    v = get_single(ld, "[adbridge]", n_fo, "failover_seconds");
+    cfg->failover_seconds = CONF_DEFAULT_FAILOVER_SECONDS;
+    if (v != NULL && !parse_seconds(v, &cfg->failover_seconds))
+        problem(ld, "[adbridge] failover_seconds \"%s\" is not a number of"
+                " seconds from 0 to %u", v, CONF_MAX_FAILOVER_SECONDS);
     other = get_single(ld, "[adbridge]", n_other, "other_realms");
     cfg->other_realms = CONF_OTHER_PASS;
     if (other != NULL && strcmp(other, "refuse") == 0)
@@ -829,7 +913,7 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     static const char *const known[] = {
         "netbios_name", "domain_sid", "direction", "sid_filtering",
         "require_pac", "refuse_without_rights", "kdc", "client_realm",
-        "map", NULL
+        "map", "site", NULL
     };
     const char *const section[] = { "trusts", realm, NULL };
     const char *names[] = { "trusts", realm, NULL, NULL };
@@ -899,6 +983,21 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);
     trust->kdcs = (const char *const *)values;
     trust->kdc_count = n;
+    for (i = 0; i < n; i++) {
+        adb_hostport hp;
+        char err[128];
+
+        if (adb_hostport_parse(values[i], &hp, err, sizeof(err)) != ADB_OK)
+            problem(ld, "%s kdc \"%s\": %s", where, values[i], err);
+    }
+    if (n > 16)
+        problem(ld, "%s %zu kdc lines (at most 16)", where, n);
+
+    names[2] = "site";
+    trust->site = get_single(ld, where, names, "site");
+    if (trust->site != NULL && !site_name_valid(trust->site))
+        problem(ld, "%s site \"%s\" is not an AD site name (letters, digits,"
+                " '-' and '_', at most 63)", where, trust->site);
 
     names[2] = "client_realm";
     values = collect(ld, where, names, PROFILE_ITER_RELATIONS_ONLY, false, &n);

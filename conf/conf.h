@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conf.h - the adbridge configuration: trusted AD realms, their SID-to-right
  * mappings, and the names of the rights.
@@ -44,6 +45,8 @@
 #define CONF_MAX_RIGHTS   32u    /* built-in + custom */
 
 #define CONF_DEFAULT_INDICATOR_PREFIX "adbridge-"
+#define CONF_DEFAULT_FAILOVER_SECONDS 60u
+#define CONF_MAX_FAILOVER_SECONDS 86400u
 
 typedef enum conf_direction {
     CONF_DIRECTION_INBOUND = 0,  /* "inbound" (default) */
@@ -109,7 +112,9 @@ typedef struct conf_trust {
     bool require_pac;             /* default true */
     bool refuse_without_rights;   /* default true */
     size_t kdc_count;
-    const char *const *kdcs;      /* kdc_count host names, file order */
+    const char *const *kdcs;      /* kdc_count "host[:port]" values, file
+                                   * order (first = primary), checked */
+    const char *site;             /* AD site name (`site = NAME`), or NULL */
     size_t client_realm_count;
     const char *const *client_realms; /* realms besides @realm whose users
                                    * this trust may carry (client_realm
@@ -136,6 +141,11 @@ typedef struct conf_config {
     conf_log_decisions log_decisions;
     const char *indicator_prefix; /* default CONF_DEFAULT_INDICATOR_PREFIX */
     const char *audit_log;        /* NULL if not configured */
+    const char *dns_servers;      /* `dns_servers = ADDR[:PORT] ...` as
+                                   * written (checked), or NULL: resolv.conf */
+    unsigned int failover_seconds; /* how long a failed server is tried
+                                    * last (`failover_seconds`, default
+                                    * CONF_DEFAULT_FAILOVER_SECONDS; 0 off) */
     size_t right_count;           /* CONF_BUILTIN_RIGHTS + custom rights */
     const char *const *right_names; /* right_names[i] names bit (1u << i) */
     size_t trust_count;

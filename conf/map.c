@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * map.c - SID filtering at the trust boundary and SID-to-right mapping
  * (docs/sid-filtering.md).  Pure: no I/O, allocation only into the result.

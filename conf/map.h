@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * map.h - the rights engine: SID filtering at the trust boundary and the
  * mapping of the surviving SIDs to local rights, with an explanation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* adb_arena.c - bump allocator (see adb_arena.h). */
 #include "adb_arena.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_arena.h - a bump allocator for decoded results.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_buf.c - the growable byte buffer and the JSON string escaper (see
  * adb_buf.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_buf.h - the one growable byte buffer, and the JSON string escaper
  * beside it.

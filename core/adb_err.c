@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* adb_err.c - descriptions of adbridge status codes. */
 #include "adb_err.h"
 
@@ -15,6 +16,12 @@ const char *adb_strerror(adb_err err)
     case ADB_ERR_BAD_SIGNATURE: return "signature does not verify";
     case ADB_ERR_KRB5:          return "Kerberos library error";
     case ADB_ERR_IO:            return "I/O error";
+    case ADB_ERR_UNREACHABLE:   return "server unreachable";
+    case ADB_ERR_TIMEOUT:       return "timed out";
+    case ADB_ERR_AUTH:          return "authentication refused";
+    case ADB_ERR_INSECURE:      return "connection not protected enough";
+    case ADB_ERR_AMBIGUOUS:     return "name is ambiguous";
+    case ADB_ERR_LDAP:          return "LDAP error";
     case ADB_ERR__COUNT:        break;
     }
     return "unknown error";

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_err.h - the one status type of adbridge.
  *
@@ -21,6 +22,15 @@ typedef enum adb_err {
     ADB_ERR_BAD_SIGNATURE, /* a checksum does not verify with the given key */
     ADB_ERR_KRB5,       /* a krb5 library call failed (message has details) */
     ADB_ERR_IO,         /* reading or writing a file failed */
+    ADB_ERR_UNREACHABLE, /* a server cannot be reached (refused, no route,
+                          * connection lost) */
+    ADB_ERR_TIMEOUT,    /* a server did not answer in time */
+    ADB_ERR_AUTH,       /* the server refused our credentials (bind) */
+    ADB_ERR_INSECURE,   /* a connection would not be protected enough (no
+                         * LDAP signing, a password in clear text, an
+                         * unverified certificate) */
+    ADB_ERR_AMBIGUOUS,  /* a name matches more than one object */
+    ADB_ERR_LDAP,       /* another LDAP failure (message has details) */
     ADB_ERR__COUNT
 } adb_err;
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* adb_rd.c - the bounded reader (see adb_rd.h for the contract). */
 #include "adb_rd.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_rd.h - the one bounded reader for untrusted bytes.
  *

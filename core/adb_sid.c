@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* adb_sid.c - SID reading, formatting, parsing and comparison. */
 #include "adb_sid.h"
 

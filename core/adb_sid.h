@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_sid.h - Windows security identifiers (MS-DTYP 2.4.2).
  *

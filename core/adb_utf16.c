@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* adb_utf16.c - strict UTF-16LE to UTF-8 conversion. */
 #include "adb_utf16.h"
 

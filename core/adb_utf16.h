@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adb_utf16.h - UTF-16LE (as found in PACs) to UTF-8.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_map_arg.c - libFuzzer harness for conf_parse_map_value(), the map
  * value parser behind `map add` and the loader.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_pac.c - libFuzzer harness for the PAC decoder.
  *

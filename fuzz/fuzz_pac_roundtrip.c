@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_pac_roundtrip.c - libFuzzer harness for the LOGON_INFO encoder.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fuzz/run.sh BUILD_DIR SECONDS [OUT_CORPUS_DIR]
 # Runs every fuzz target for SECONDS each from its seed corpus (the real AD
 # PACs in tests/fixtures plus fuzz/corpus/<target>).  Any crash, leak or
@@ -11,12 +12,13 @@ top=$(cd "$here/.." && pwd)
 mkdir -p "$here/artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in fuzz_pac fuzz_pac_roundtrip fuzz_conf fuzz_map_arg; do
+for t in fuzz_pac fuzz_pac_roundtrip fuzz_conf fuzz_map_arg fuzz_adl \
+         fuzz_dns_answer fuzz_dns_failover; do
   corpus="$work/$t"
   mkdir -p "$corpus"
   case $t in
     fuzz_conf) cp "$top"/samples/adbridge.conf "$top"/tests/cli/configs/*.conf "$corpus"/ 2>/dev/null || true ;;
-    fuzz_map_arg) ;;
+    fuzz_map_arg|fuzz_adl|fuzz_dns_answer|fuzz_dns_failover) ;;   # seeds only from fuzz/corpus/<target>
     *) cp "$top"/tests/fixtures/*.pac "$corpus"/ 2>/dev/null || true ;;
   esac
   [ -d "$here/corpus/$t" ] && cp "$here/corpus/$t"/* "$corpus"/ 2>/dev/null || true

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adk.c - the local KDC database through MIT's kadm5 server API (see
  * adk.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * adk.h - the local KDC database through MIT's kadm5 server API (prefix
  * adk_), as kadmin.local reaches it: the database the KDC serves, opened

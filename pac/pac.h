@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac.h - decoding the MS-PAC (Privilege Attribute Certificate).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_buffers.c - the PAC buffers that are plain little-endian structures
  * rather than NDR: CLIENT_INFO, UPN_DNS_INFO, ATTRIBUTES_INFO, REQUESTOR and

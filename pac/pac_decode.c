@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_decode.c - the PAC as a whole: MIT's container API for the buffer
  * table, this module's decoders for the contents, and the SID expansion.

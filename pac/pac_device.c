@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_device.c - DEVICE_INFO (MS-PAC 2.12), NDR type serialization v1.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_encode.c - LOGON_INFO encoder: KERB_VALIDATION_INFO (MS-PAC 2.5) in NDR
  * type serialization version 1 (MS-RPCE 2.2.6), the exact inverse of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pac_ndr.c - NDR primitives for MS-PAC (see pac_ndr.h). */
 #include "pac_ndr.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_ndr.h - the NDR pieces MS-PAC uses, on top of the bounded reader.
  * Internal to pac/.

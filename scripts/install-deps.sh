@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/install-deps.sh - install what adbridge needs on Debian 12 (root).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

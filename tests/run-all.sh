@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/run-all.sh - every test adbridge has, as CI runs them (README's second
 # command).  Run as root on Debian 12 after scripts/install-deps.sh.
 #
 # Stages: warnings-as-errors build + unit tests; ASan/UBSan build + unit
 # tests; end-to-end tests against a real Samba AD DC and MIT krb5kdc
 # (network namespace, loopback only) incl. differential tests against Samba's
-# decoder on the real PACs; libFuzzer run from the real-PAC seed corpus; the
+# decoder on the real PACs; MIT krb5's own test suite with adbridge loaded
+# into every KDC (tests/mit: stock, over db2, over MIT's test module);
+# the Debian package (tests/pkg/test_package.sh: built, lintian-clean,
+# installed, the e2e bed on the installed module, purged without a trace);
+# libFuzzer run from the real-PAC seed corpus; the
 # differential test over the fuzzer's corpus; the benchmarks (figures only:
 # decoder vs Samba, rights engine, KDC throughput/memory/valgrind).
 #
@@ -54,6 +59,10 @@ stage "unit tests under ASan + UBSan" env ASAN_OPTIONS=detect_leaks=1:abort_on_e
   ctest --test-dir "$root/asan" -L unit --output-on-failure
 stage "end-to-end tests (Samba AD DC + MIT krb5kdc)" \
   ctest --test-dir "$root/main" -L e2e --output-on-failure
+stage "MIT krb5 test suite with adbridge (check-pytests: stock, over db2, over test)" \
+  bash tests/mit/run.sh "$root/main" "$root/mit"
+stage "Debian package (build, lintian, install, e2e on the installed files, purge)" \
+  bash tests/pkg/test_package.sh "$root/main" "$root/deb"
 fuzz_build() {
   CC=clang-14 configure_build "$root/fuzz" -DADB_FUZZ=ON -DADB_BENCH=OFF -DADB_TESTS=OFF
 }

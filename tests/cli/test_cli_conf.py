@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """tests/cli/test_cli_conf.py ADBRIDGE FIXTURE_DIR
 
 The configuration commands of the adbridge CLI, run as a user would:

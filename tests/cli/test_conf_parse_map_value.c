@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_conf_parse_map_value.c - conf_parse_map_value() (conf.h), the map
  * value parser behind `adbridge map add`: NULL misuse, every kind, and for
  * each bad value the same reason the loader gives for that value as a map

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """diff_pac.py - differential test of `adbridge pac decode --json` against
 Samba's PAC decoder (samba_pac_json.py, run in this process).
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """encode_check.py - adbridge's LOGON_INFO encoder against Samba's NDR.
 
 Usage: /usr/bin/python3 encode_check.py --encoder BUILD/tests/test_pac_encode

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """fake_adbridge.py - a stand-in for `adbridge pac decode --json FILE` that
 misbehaves on purpose, to prove that diff_pac.py catches it (selftest.sh).
 

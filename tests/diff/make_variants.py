@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """make_variants.py - PACs that cover what bench/gen_pac.py's single layout
 does not, for diff_pac.py.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """mutate_pacs.py - deterministic mutants of PAC files, as input for
 diff_pac.py when no fuzzer corpus is at hand.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run.sh - the whole differential test in one command.
 #
 #   tests/diff/run.sh PATH/TO/adbridge [--mutants N] [DIR_OR_FILE...]

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """samba_pac_json.py - decode PACs with Samba's NDR decoder and print the
 JSON of docs/pac-json.md, for differential testing against
 `adbridge pac decode --json`.

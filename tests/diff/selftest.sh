@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # selftest.sh - prove that diff_pac.py can fail.
 #
 #   tests/diff/selftest.sh [PATH/TO/adbridge]

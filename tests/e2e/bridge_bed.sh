@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/e2e/bridge_bed.sh up DIR MODULE_DIR | down DIR
+# SPDX-License-Identifier: MIT
+# tests/e2e/bridge_bed.sh up DIR MODULE_DIR | down DIR   (MODULE_DIR "": installed)
 # The ctest fixture adbed_bridge: a test bed (tests/testbed) whose MIT KDC
 # database goes through the adbridge KDB module (db_library = adbridge,
 # adbridge_backend = db2) with DIR/adbridge.conf as its configuration.
@@ -46,8 +47,15 @@ CONF
 
 case $cmd in
   up)
+    # MODULE_DIR "": the installed module, found by krb5 itself (no
+    # db_module_dir; tests/pkg/test_package.sh)
     moddir=$3
-    [ -f "$moddir/adbridge.so" ] || fail "no adbridge.so in $moddir"
+    if [ -n "$moddir" ]; then
+      [ -f "$moddir/adbridge.so" ] || fail "no adbridge.so in $moddir"
+    else
+      sysdir=$(pkg-config --variable=libdir krb5)/krb5/plugins/kdb
+      [ -f "$sysdir/adbridge.so" ] || fail "no installed adbridge.so in $sysdir"
+    fi
     rm -f "$dir/audit.jsonl"
     write_conf "$dir/adbridge.conf" false
     ADB_KDB_LIBRARY=adbridge ADB_KDB_MODULE_DIR="$moddir" \

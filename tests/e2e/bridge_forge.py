@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """tests/e2e/bridge_forge.py MODE TICKETER_ARGS...
 
 Runs impacket's ticketer.py (forges a cross-realm TGT with the trust key) and,

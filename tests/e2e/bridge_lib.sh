@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e/bridge_lib.sh - helpers of the KDC module's end-to-end tests
 # (test_bridge.sh, test_bypass.sh); source it after the bed's env, with
 # $bed, $work, $probe (gss_probe), $kdclog and $audit set.

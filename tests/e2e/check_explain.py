@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """check_explain.py BED_DIR USER EXIT_CODE JSON_FILE
 
 Checks one `adbridge explain --json` result of tests/e2e/test_explain.sh

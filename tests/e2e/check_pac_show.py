@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Check `adbridge pac show --json` output for the test bed's users.
 
 usage: check_pac_show.py BED_DIR USER JSON_FILE

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # tests/e2e/lib.sh - shared by the end-to-end test scripts (source it).
 #
 # End-to-end tests need root (network namespaces, Samba, krb5kdc).  Outside

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_bridge.sh GSS_PROBE BED_DIR
 # The adbridge KDB module in a real MIT krb5kdc (the bed of fixture
 # adbed_bridge, tests/e2e/bridge_bed.sh): AD users' cross-realm TGS requests

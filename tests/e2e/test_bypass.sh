@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_bypass.sh GSS_PROBE KREQ BED_DIR ADBRIDGE
 # The attacks of issue 15 against the KDC module in a real krb5kdc (the bed
 # of fixture adbed_bridge): each one is made by hand - tickets forged with

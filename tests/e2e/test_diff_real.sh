@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_diff_real.sh ADBRIDGE BED_DIR
 # Differential test on the PACs the real Samba AD DC issued just now: our
 # decoder and Samba's (python3-samba ndr_unpack of PAC_DATA) must agree on

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_doctor.sh ADBRIDGE BED_DIR
 # `adbridge doctor` on the bed of fixture adbed_bridge (its real kdc.conf and
 # KDC database): it passes on the healthy bed; then one fault at a time is

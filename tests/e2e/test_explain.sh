@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_explain.sh ADBRIDGE BED_DIR
 # `adbridge explain --ccache` on the cross-realm TGTs a real Samba AD DC
 # issued to the bed's users: the PAC is verified as by `pac show`, then

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_other_realms.sh GSS_PROBE BED_DIR
 # A realm that is not an AD trust, through the KDC with adbridge loaded (the
 # bed of fixture adbed_bridge): a second, stock MIT krb5kdc for

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tests/e2e/test_pac_show.sh ADBRIDGE BED_DIR
 # `adbridge pac show` on the cross-realm TGTs a real Samba AD DC issued to the
 # bed's users: every user's decoded PAC checked against what was created in

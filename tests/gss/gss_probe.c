@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gss_probe.c - GSSAPI initiator and acceptor in one process, to see what a
  * service ticket issued by the KDC carries.

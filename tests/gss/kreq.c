@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kreq.c - hand-made Kerberos requests for the attack tests of the KDC
  * module (tests/e2e/test_bypass.sh), made with MIT's libkrb5 the way a

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Check what the adbridge test bed delivers (run after `testbed.sh up DIR`).
 
   /usr/bin/python3 tests/testbed/check_pacs.py DIR [USER...]

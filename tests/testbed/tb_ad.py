@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """AD-side helper of the adbridge test bed (called by testbed.sh).
 
 Run with Debian's /usr/bin/python3 (it needs python3-samba).

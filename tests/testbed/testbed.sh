@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # adbridge end-to-end test bed: a throw-away Samba AD DC (AD.EXAMPLE.COM) and a
 # MIT krb5kdc (LOCAL.EXAMPLE) with a trust AD -> LOCAL.EXAMPLE, all inside a
 # network namespace of its own (only a loopback interface: nothing can leave

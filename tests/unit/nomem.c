@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* nomem.c - allocation-failure injection for tests (see nomem.h). */
 #include "nomem.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * nomem.h - test-only allocation-failure injection.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pac_build.c - test-only PAC writer (see pac_build.h). */
 #include "pac_build.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * pac_build.h - test-only writer of PAC buffers and containers.
  *

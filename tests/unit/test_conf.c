@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_conf.c - loading and checking the configuration (conf.h): a full
  * file, defaults, every bad-config case with its exact message, right-name
  * parsing.  Config files are written to mkstemp() files and removed. */
@@ -544,6 +545,51 @@ static void bad_trusts_section(void **state)
            "trust LOCAL.EXAMPLE: the local realm cannot be a trust");
 }
 
+/* Discovery keys (dns/): per-trust kdc = host[:port] and site, global
+ * dns_servers and failover_seconds. */
+static void discovery_keys(void **state)
+{
+    conf_config *cfg;
+
+    (void)state;
+    cfg = load_ok(GLOBAL "    dns_servers = 127.0.0.1:5353 [::1]:53 10.0.0.1\n"
+                  "    failover_seconds = 0\n" TRUST_OPEN
+                  "        kdc = dc1.ad.example.com\n"
+                  "        kdc = dc2.ad.example.com:8888\n"
+                  "        kdc = [2001:db8::1]:88\n"
+                  "        site = Default-First-Site-Name\n" TRUST_CLOSE);
+    assert_string_equal(cfg->dns_servers, "127.0.0.1:5353 [::1]:53 10.0.0.1");
+    assert_int_equal(cfg->failover_seconds, 0);
+    assert_int_equal(cfg->trusts[0].kdc_count, 3);
+    assert_string_equal(cfg->trusts[0].kdcs[1], "dc2.ad.example.com:8888");
+    assert_string_equal(cfg->trusts[0].site, "Default-First-Site-Name");
+    conf_free(cfg);
+    cfg = load_ok(GLOBAL TRUST_OPEN TRUST_CLOSE);
+    assert_null(cfg->dns_servers);
+    assert_int_equal(cfg->failover_seconds, CONF_DEFAULT_FAILOVER_SECONDS);
+    assert_null(cfg->trusts[0].site);
+    conf_free(cfg);
+    EXPECT(GLOBAL "    dns_servers = dns.example.com 127.0.0.1:0\n"
+           "    failover_seconds = 1h\n" TRUST_OPEN
+           "        kdc = dc1:99999\n"
+           "        kdc = bad_host!\n"
+           "        site = two.labels\n" TRUST_CLOSE,
+           "[adbridge] dns_servers \"dns.example.com\" is not an IP address",
+           "[adbridge] dns_servers: port \"0\" is not a number from 1 to "
+           "65535",
+           "[adbridge] failover_seconds \"1h\" is not a number of seconds "
+           "from 0 to 86400",
+           "trust AD.EXAMPLE.COM: kdc \"dc1:99999\": port \"99999\" is not "
+           "a number from 1 to 65535",
+           "trust AD.EXAMPLE.COM: kdc \"bad_host!\": not a valid host name "
+           "or address: \"bad_host!\"",
+           "trust AD.EXAMPLE.COM: site \"two.labels\" is not an AD site name "
+           "(letters, digits, '-' and '_', at most 63)");
+    EXPECT(GLOBAL "    failover_seconds = 86401\n",
+           "[adbridge] failover_seconds \"86401\" is not a number of seconds "
+           "from 0 to 86400");
+}
+
 static void bad_trust_keys(void **state)
 {
     (void)state;
@@ -810,6 +856,7 @@ int main(void)
         cmocka_unit_test(too_many_rights),
         cmocka_unit_test(bad_trusts_section),
         cmocka_unit_test(bad_trust_keys),
+        cmocka_unit_test(discovery_keys),
         cmocka_unit_test(bad_map_syntax),
         cmocka_unit_test(rid_without_domain_sid),
         cmocka_unit_test(map_always_dropped),

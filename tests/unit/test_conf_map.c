@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_conf_map.c - the rights engine (map.h): every SID-filtering rule with
  * a PAC (built with pac_build.h) carrying the offending SID, refusals,
  * precedence, custom rights, user-name and user-SID mappings, indicators.

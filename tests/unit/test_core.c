@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_core.c - the bounded reader, SIDs, UTF-16 and the arena. */
 #include <stdarg.h>
 #include <stddef.h>

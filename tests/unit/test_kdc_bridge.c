@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_kdc_bridge.c - the KDC module's decision library (bridge/kdc_bridge.h)
  * without krb5kdc: the real AD PACs of tests/fixtures (cross-realm TGTs of
  * the test bed's users), PACs changed with pac_build.h and the krb5 PAC API,

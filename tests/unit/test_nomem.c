@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_nomem.c - allocation-failure injection for pac_decode_blob(),
  * pac_decode(), conf_load() and map_evaluate(): the Nth allocation fails,
  * for every N, and the call must fail cleanly (ADB_ERR_NOMEM, outputs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_pac_buffers.c - CLIENT_INFO, UPN_DNS_INFO, ATTRIBUTES_INFO,
  * REQUESTOR, signatures and DEVICE_INFO. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_pac_decode.c - whole PACs: container, dispatch, SID expansion, and
  * mutation loops over built PACs and over real AD PACs (tests/fixtures). */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pac_encode.c - LOGON_INFO encoding (pac_encode_logon_info).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_pac_logon.c - LOGON_INFO (KERB_VALIDATION_INFO) decoding. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unit_support.h - what the cmocka unit tests share: one krb5 context and
  * temporary files that are removed even when an assertion fails.

@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+/* cli_discover.c - `adbridge discover` (cli_discover.h). */
+#define _GNU_SOURCE
+#include "cli_discover.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <krb5/krb5.h>
+
+#include "cli.h"
+#include "cli_conf.h"
+#include "cli_json.h"
+#include "conf.h"
+#include "dns.h"
+#include "dns_probe.h"
+
+#define CLI_DISCOVER_STATE_ENV "ADBRIDGE_STATE_DIR"
+
+static const char cli_discover_usage[] =
+    CLI_PROGRAM " discover REALM [--site S] [--service kdc|kpasswd|ldap|gc|pdc]"
+    " [--dns-server ADDR[:PORT]]... [--timeout MS] [--probe] [--json]"
+    " [--config FILE]";
+
+typedef struct cli_probe {
+    bool done;
+    dns_probe_result r;
+} cli_probe;
+
+static const char *tier_name(unsigned int tier)
+{
+    static const char *const names[] = { "configured", "site", "domain",
+                                         "msdcs" };
+
+    return tier < 4 ? names[tier] : "?";
+}
+
+static const char *sock_name(int socktype)
+{
+    return socktype == SOCK_DGRAM ? "udp" : "tcp";
+}
+
+static void help(void)
+{
+    printf("usage: %s\n\n"
+           "Find the servers of REALM: configured ones (the trust's kdc"
+           " lines), then DNS SRV\nrecords (site records first), in RFC 2782"
+           " order, and their addresses in the\norder a client tries them.\n\n"
+           "  --site S            AD site (default: the trust's site)\n"
+           "  --service NAME      kdc (default), kpasswd, pdc, ldap or gc\n"
+           "  --dns-server A[:P]  DNS server to ask (repeatable; default: the"
+           " configuration's\n                      dns_servers, else"
+           " /etc/resolv.conf)\n"
+           "  --timeout MS        per-try DNS and probe timeout (default"
+           " 1000)\n"
+           "  --probe             check that each KDC answers (UDP and TCP) and"
+           " its clock\n"
+           "  --json              print JSON\n\n"
+           "Exit status: 0 found (with --probe: a KDC answered), 1 nothing"
+           " usable, 2 usage.\n", cli_discover_usage);
+}
+
+static void print_text(const dns_result *r, const char *site,
+                       const cli_probe *probes)
+{
+    size_t i;
+    char buf[80];
+
+    printf("realm %s, service %s, site %s\n", r->realm,
+           dns_service_name(r->service), site != NULL ? site : "(none)");
+    printf("\nSRV records, in the order they are used:\n");
+    if (r->srv_count == 0)
+        printf("  (none)\n");
+    for (i = 0; i < r->srv_count; i++) {
+        const dns_srv_record *s = &r->srvs[i];
+
+        printf("  priority %u weight %u port %u target %s  (%s, %s, ttl %u)\n",
+               s->priority, s->weight, s->port, s->target, s->owner,
+               tier_name(s->tier), s->ttl);
+    }
+    printf("\nqueries:\n");
+    for (i = 0; i < r->query_count; i++) {
+        const dns_query_info *q = &r->queries[i];
+
+        printf("  %-4s %s: %s%s%s%s\n", q->type, q->name,
+               dns_qstatus_name(q->status), q->cached ? " (cached)" : "",
+               strcmp(q->detail, dns_qstatus_name(q->status)) != 0 ? ": " : "",
+               strcmp(q->detail, dns_qstatus_name(q->status)) != 0 ?
+                   q->detail : "");
+    }
+    printf("\naddresses, in the order a client tries them:\n");
+    if (r->endpoint_count == 0)
+        printf("  (none)\n");
+    for (i = 0; i < r->endpoint_count; i++) {
+        const dns_endpoint *e = &r->endpoints[i];
+
+        printf("  %zu. %s %s  %s (%s)%s\n", i + 1,
+               dns_endpoint_format((const struct sockaddr *)&e->addr, buf,
+                                   sizeof(buf)),
+               sock_name(e->socktype), e->host, tier_name(e->tier),
+               e->demoted ? "  [failed recently: tried last]" : "");
+        if (probes == NULL || !probes[i].done)
+            continue;
+        if (!probes[i].r.answered) {
+            printf("     probe: NO ANSWER (%s)\n", probes[i].r.detail);
+        } else if (!probes[i].r.have_time) {
+            printf("     probe: answered in %.1f ms (%s)\n",
+                   probes[i].r.rtt_ms, probes[i].r.detail);
+        } else {
+            double off = (double)probes[i].r.offset_ms / 1000.0;
+
+            printf("     probe: answered in %.1f ms, clock offset %+.1f s\n",
+                   probes[i].r.rtt_ms, off);
+            if (off > DNS_PROBE_SKEW_LIMIT || off < -DNS_PROBE_SKEW_LIMIT)
+                printf("     WARNING: the clock offset exceeds the allowed"
+                       " skew of %d s (5 min): Kerberos will fail.\n"
+                       "     Fix: run NTP on this host with the AD domain"
+                       " controllers as time source.\n",
+                       DNS_PROBE_SKEW_LIMIT);
+        }
+    }
+}
+
+static void print_json(cli_json *js, const dns_result *r, const char *site,
+                       const cli_probe *probes)
+{
+    size_t i;
+    char buf[80];
+
+    cli_json_object_begin(js);
+    cli_json_key(js, "realm");
+    cli_json_string(js, r->realm);
+    cli_json_key(js, "service");
+    cli_json_string(js, dns_service_name(r->service));
+    cli_json_key(js, "site");
+    cli_json_string(js, site);
+    cli_json_key(js, "srv");
+    cli_json_array_begin(js);
+    for (i = 0; i < r->srv_count; i++) {
+        const dns_srv_record *s = &r->srvs[i];
+
+        cli_json_object_begin(js);
+        cli_json_key(js, "owner");
+        cli_json_string(js, s->owner);
+        cli_json_key(js, "priority");
+        cli_json_uint(js, s->priority);
+        cli_json_key(js, "weight");
+        cli_json_uint(js, s->weight);
+        cli_json_key(js, "port");
+        cli_json_uint(js, s->port);
+        cli_json_key(js, "target");
+        cli_json_string(js, s->target);
+        cli_json_key(js, "ttl");
+        cli_json_uint(js, s->ttl);
+        cli_json_key(js, "tier");
+        cli_json_string(js, tier_name(s->tier));
+        cli_json_object_end(js);
+    }
+    cli_json_array_end(js);
+    cli_json_key(js, "queries");
+    cli_json_array_begin(js);
+    for (i = 0; i < r->query_count; i++) {
+        const dns_query_info *q = &r->queries[i];
+
+        cli_json_object_begin(js);
+        cli_json_key(js, "name");
+        cli_json_string(js, q->name);
+        cli_json_key(js, "type");
+        cli_json_string(js, q->type);
+        cli_json_key(js, "status");
+        cli_json_string(js, dns_qstatus_name(q->status));
+        cli_json_key(js, "detail");
+        cli_json_string(js, q->detail);
+        cli_json_key(js, "cached");
+        cli_json_bool(js, q->cached);
+        cli_json_key(js, "ttl");
+        cli_json_uint(js, q->ttl);
+        cli_json_object_end(js);
+    }
+    cli_json_array_end(js);
+    cli_json_key(js, "addresses");
+    cli_json_array_begin(js);
+    for (i = 0; i < r->endpoint_count; i++) {
+        const dns_endpoint *e = &r->endpoints[i];
+
+        cli_json_object_begin(js);
+        cli_json_key(js, "address");
+        cli_json_string(js, dns_endpoint_format(
+            (const struct sockaddr *)&e->addr, buf, sizeof(buf)));
+        cli_json_key(js, "port");
+        cli_json_uint(js, e->port);
+        cli_json_key(js, "transport");
+        cli_json_string(js, sock_name(e->socktype));
+        cli_json_key(js, "host");
+        cli_json_string(js, e->host);
+        cli_json_key(js, "tier");
+        cli_json_string(js, tier_name(e->tier));
+        cli_json_key(js, "failed_recently");
+        cli_json_bool(js, e->demoted);
+        if (probes != NULL && probes[i].done) {
+            cli_json_key(js, "probe");
+            cli_json_object_begin(js);
+            cli_json_key(js, "answered");
+            cli_json_bool(js, probes[i].r.answered);
+            cli_json_key(js, "detail");
+            cli_json_string(js, probes[i].r.detail);
+            if (probes[i].r.answered) {
+                cli_json_key(js, "rtt_ms");
+                cli_json_uint(js, (uint64_t)(probes[i].r.rtt_ms + 0.5));
+            }
+            if (probes[i].r.have_time) {
+                int64_t off = probes[i].r.offset_ms;
+
+                cli_json_key(js, "clock_offset_ms");
+                cli_json_int(js, off);
+                cli_json_key(js, "skew_exceeded");
+                cli_json_bool(js, off > DNS_PROBE_SKEW_LIMIT * 1000LL ||
+                                  off < -DNS_PROBE_SKEW_LIMIT * 1000LL);
+            }
+            cli_json_object_end(js);
+        }
+        cli_json_object_end(js);
+    }
+    cli_json_array_end(js);
+    cli_json_object_end(js);
+}
+
+/* Probe every endpoint over its own transport; note the outcome in the
+ * failover memory.  Returns the number that answered. */
+static size_t run_probes(const dns_result *r, const dns_options *opts,
+                         unsigned int timeout_ms, cli_probe *probes)
+{
+    krb5_context ctx = NULL;
+    size_t i, answered = 0;
+
+    if (krb5_init_context(&ctx) != 0) {
+        cli_error("cannot initialise the Kerberos library for --probe");
+        return 0;
+    }
+    for (i = 0; i < r->endpoint_count; i++) {
+        const dns_endpoint *e = &r->endpoints[i];
+
+        if (dns_probe_kdc(ctx, r->realm, (const struct sockaddr *)&e->addr,
+                          e->addrlen, e->socktype, timeout_ms,
+                          &probes[i].r) != ADB_OK)
+            continue;
+        probes[i].done = true;
+        if (probes[i].r.answered)
+            answered++;
+        dns_failover_note(opts, (const struct sockaddr *)&e->addr,
+                          !probes[i].r.answered);
+    }
+    krb5_free_context(ctx);
+    return answered;
+}
+
+/* Settings of @realm's trust in the configuration, if the file exists. */
+static int load_trust(const char *opt_path, const char *realm,
+                      conf_config **cfg_out, const conf_trust **trust_out)
+{
+    const char *path = cli_conf_file(opt_path);
+    conf_problems pr;
+    size_t i;
+    adb_err err;
+
+    *cfg_out = NULL;
+    *trust_out = NULL;
+    if (opt_path == NULL && strcmp(path, CLI_CONF_DEFAULT_PATH) == 0 &&
+        access(path, F_OK) != 0)
+        return CLI_EXIT_OK;              /* no configuration: DNS only */
+    conf_problems_init(&pr);
+    err = conf_load(path, cfg_out, &pr);
+    if (err != ADB_OK) {
+        for (i = 0; i < pr.count; i++)
+            cli_error("%s: %s", path, pr.messages[i]);
+        if (pr.count == 0)
+            cli_error("%s: cannot load: %s", path, adb_strerror(err));
+        conf_problems_free(&pr);
+        return CLI_EXIT_FAIL;
+    }
+    conf_problems_free(&pr);
+    *trust_out = conf_find_trust(*cfg_out, realm);
+    return CLI_EXIT_OK;
+}
+
+int cli_discover_main(int argc, char **argv)
+{
+    static const struct option lopts[] = {
+        { "site", required_argument, NULL, 's' },
+        { "service", required_argument, NULL, 'S' },
+        { "dns-server", required_argument, NULL, 'd' },
+        { "timeout", required_argument, NULL, 't' },
+        { "probe", no_argument, NULL, 'p' },
+        { "json", no_argument, NULL, 'j' },
+        { "config", required_argument, NULL, 'c' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    char servers[DNS_MAX_DNS_SERVERS * 64] = "";
+    const char *site = NULL, *opt_path = NULL, *realm, *env;
+    const conf_trust *trust = NULL;
+    conf_config *cfg = NULL;
+    dns_service svc = DNS_SERVICE_KDC;
+    dns_result *r = NULL;
+    dns_cache *cache = NULL;
+    cli_probe *probes = NULL;
+    dns_options opts;
+    unsigned long timeout = DNS_DEFAULT_TIMEOUT_MS;
+    bool probe = false, json = false;
+    size_t nserv = 0;
+    int ch, status = CLI_EXIT_FAIL;
+    adb_err err;
+
+    dns_options_init(&opts);
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
+        switch (ch) {
+        case 's': site = optarg; break;
+        case 'S':
+            if (dns_service_parse(optarg, &svc) != ADB_OK || svc == DNS_SERVICE_KADMIN)
+                return cli_usage_error(cli_discover_usage,
+                                       "unknown service '%s' (kdc, kpasswd,"
+                                       " pdc, ldap, gc)", optarg);
+            break;
+        case 'd':
+            if (++nserv > DNS_MAX_DNS_SERVERS ||
+                strlen(servers) + strlen(optarg) + 2 > sizeof(servers))
+                return cli_usage_error(cli_discover_usage,
+                                       "too many --dns-server options");
+            if (servers[0] != '\0')
+                strcat(servers, " ");
+            strcat(servers, optarg);
+            break;
+        case 't': {
+            char *end = NULL;
+
+            errno = 0;
+            timeout = strtoul(optarg, &end, 10);
+            if (errno != 0 || end == optarg || *end != '\0' || timeout < 10 ||
+                timeout > 60000)
+                return cli_usage_error(cli_discover_usage,
+                                       "--timeout needs milliseconds from 10"
+                                       " to 60000, not '%s'", optarg);
+            break;
+        }
+        case 'p': probe = true; break;
+        case 'j': json = true; break;
+        case 'c': opt_path = optarg; break;
+        case 'h':
+            help();
+            return CLI_EXIT_OK;
+        default:
+            return cli_bad_option(cli_discover_usage, ch, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(cli_discover_usage, argc - optind == 0 ?
+                               "missing REALM" : "too many arguments");
+    realm = argv[optind];
+    if (probe && svc != DNS_SERVICE_KDC && svc != DNS_SERVICE_PDC)
+        return cli_usage_error(cli_discover_usage,
+                               "--probe checks KDCs: use it with --service"
+                               " kdc or pdc");
+    if (load_trust(opt_path, realm, &cfg, &trust) != CLI_EXIT_OK)
+        goto cleanup;
+    if (cfg != NULL) {
+        opts.dns_servers = cfg->dns_servers;
+        opts.failover_seconds = cfg->failover_seconds;
+    }
+    if (trust != NULL) {
+        opts.configured = trust->kdcs;
+        opts.configured_count = trust->kdc_count;
+        if (site == NULL)
+            site = trust->site;
+    }
+    opts.dns_with_configured = true;
+    if (servers[0] != '\0')
+        opts.dns_servers = servers;
+    opts.site = site;
+    opts.timeout_ms = (unsigned int)timeout;
+    env = secure_getenv(CLI_DISCOVER_STATE_ENV);
+    if (env != NULL)
+        opts.state_dir = env;
+    if (dns_cache_new(0, 0, &cache) != ADB_OK) {
+        cli_error("out of memory");
+        goto cleanup;
+    }
+    opts.cache = cache;
+    err = dns_lookup(realm, svc, 0, &opts, &r);
+    if (err == ADB_ERR_MALFORMED) {
+        status = cli_usage_error(cli_discover_usage,
+                                 "'%s', the site, a kdc line or a DNS server"
+                                 " is not a valid name or address", realm);
+        goto cleanup;
+    }
+    if (r == NULL) {
+        cli_error("discovery of %s failed: %s", realm, adb_strerror(err));
+        goto cleanup;
+    }
+    status = r->endpoint_count > 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    if (probe && r->endpoint_count > 0) {
+        probes = calloc(r->endpoint_count, sizeof(*probes));
+        if (probes == NULL) {
+            cli_error("out of memory");
+            status = CLI_EXIT_FAIL;
+            goto cleanup;
+        }
+        if (run_probes(r, &opts, (unsigned int)timeout, probes) == 0)
+            status = CLI_EXIT_FAIL;
+    }
+    if (json) {
+        cli_json js;
+        int st;
+
+        cli_json_init(&js, stdout);
+        print_json(&js, r, site, probes);
+        st = cli_finish_json(&js);
+        if (st != CLI_EXIT_OK)
+            status = st;
+    } else {
+        print_text(r, site, probes);
+    }
+    if (r->endpoint_count == 0)
+        cli_error("no %s found for %s", dns_service_name(svc), realm);
+    else if (status != CLI_EXIT_OK && probe)
+        cli_error("no KDC of %s answered", realm);
+
+cleanup:
+    free(probes);
+    dns_result_free(r);
+    dns_cache_free(cache);
+    conf_free(cfg);
+    return status;
+}
