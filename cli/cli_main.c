@@ -17,6 +17,7 @@
 #include "cli_conf.h"
 #include "cli_discover.h"
 #include "cli_doctor.h"
+#include "cli_trust.h"
 #include "cli_pac.h"
 
 /* Top-level commands. */
@@ -30,6 +31,8 @@ static const cli_command cli_commands[] = {
       "find a realm's KDCs and DCs (configuration, DNS SRV)" },
     { "doctor", cli_doctor_main,
       "check the setup: configuration, kdc.conf, trust keys, audit log" },
+    { "trust", cli_trust_main,
+      "the trusts: their principals, keys, KDCs and mappings" },
 };
 
 void cli_error(const char *fmt, ...)
