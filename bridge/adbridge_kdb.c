@@ -900,7 +900,8 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         request->second_ticket != NULL && request->second_ticket[0] != NULL &&
         request->second_ticket[0]->enc_part2 != NULL)
         subj = request->second_ticket[0]->enc_part2;
-    ret = kdc_find_pac(ctx, subj->authorization_data, &pac, &found, &stray);
+    /* (the PAC is parsed below only if this hook decides the request) */
+    ret = kdc_find_pac(ctx, subj->authorization_data, NULL, &found, &stray);
     if (!ret && subj != hdr)
         ret = kdc_find_pac(ctx, hdr->authorization_data, NULL, &found2,
                            &stray2);
@@ -931,6 +932,12 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         sname = NULL;
     req.service = sname;
     req.require = require;
+    if (found) {
+        ret = kdc_find_pac(ctx, subj->authorization_data, &pac, &found,
+                           &stray);
+        if (ret)
+            goto cleanup;
+    }
     req.old_pac = pac;
     ret = decide(ctx, bridge, config, &req, &d, now, status);
 

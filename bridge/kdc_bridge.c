@@ -388,49 +388,57 @@ krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
                              krb5_pac *pac_out, bool *found_out,
                              size_t *stray_out)
 {
-    krb5_authdata **ifrel = NULL;
+    krb5_authdata **inner = NULL;
     krb5_error_code ret = 0;
-    size_t i, j = 0, total = 0;
+    size_t i, j, total = 0;
     bool found = false;
 
     if (pac_out != NULL)
         *pac_out = NULL;
     *found_out = false;
     *stray_out = 0;
-    /* MIT (krb5_kdc_verify_ticket): the first top-level AD-IF-RELEVANT
-     * holding a PAC; the first PAC in it. */
-    for (i = 0; ad != NULL && ad[i] != NULL && !found; i++) {
+    /* One walk, each top-level container decoded once: MIT's PAC is the
+     * first PAC directly inside the first top-level AD-IF-RELEVANT that
+     * holds one (krb5_kdc_verify_ticket); every PAC element anywhere is
+     * counted, MIT's among them. */
+    for (i = 0; ad != NULL && ad[i] != NULL; i++) {
+        if (ad[i]->ad_type == KRB5_AUTHDATA_WIN2K_PAC)
+            total++;
         if (ad[i]->ad_type != KRB5_AUTHDATA_IF_RELEVANT)
             continue;
         ret = krb5_decode_authdata_container(ctx, KRB5_AUTHDATA_IF_RELEVANT,
-                                             ad[i], &ifrel);
+                                             ad[i], &inner);
         if (ret == ENOMEM)
             goto cleanup;
-        ret = 0;
-        for (j = 0; ifrel != NULL && ifrel[j] != NULL; j++) {
-            if (ifrel[j]->ad_type == KRB5_AUTHDATA_WIN2K_PAC)
-                break;
+        if (ret) {
+            total++;          /* MIT never reads a PAC there */
+            ret = 0;
+            continue;
         }
-        if (ifrel != NULL && ifrel[j] != NULL) {
+        for (j = 0; !found && inner[j] != NULL; j++) {
+            if (inner[j]->ad_type != KRB5_AUTHDATA_WIN2K_PAC)
+                continue;
             found = true;
-            break;
+            if (pac_out != NULL &&
+                krb5_pac_parse(ctx, inner[j]->contents, inner[j]->length,
+                               pac_out) != 0)
+                *pac_out = NULL;
         }
-        krb5_free_authdata(ctx, ifrel);
-        ifrel = NULL;
+        ret = count_pacs(ctx, inner, 1, &total);
+        krb5_free_authdata(ctx, inner);
+        inner = NULL;
+        if (ret)
+            goto cleanup;
     }
-    /* Every PAC element anywhere; MIT's is one of them. */
-    ret = count_pacs(ctx, ad, 0, &total);
-    if (ret)
-        goto cleanup;
-    if (found && pac_out != NULL &&
-        krb5_pac_parse(ctx, ifrel[j]->contents, ifrel[j]->length,
-                       pac_out) != 0)
-        *pac_out = NULL;
     *found_out = found;
     *stray_out = total - (found ? 1u : 0u);
 
 cleanup:
-    krb5_free_authdata(ctx, ifrel);
+    if (ret && pac_out != NULL) {
+        krb5_pac_free(ctx, *pac_out);
+        *pac_out = NULL;
+    }
+    krb5_free_authdata(ctx, inner);
     return ret;
 }
 

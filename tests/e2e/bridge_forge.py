@@ -129,7 +129,7 @@ def post_tamper(enc_ticket_part):
 def post_nopac(enc_ticket_part):
     """Removes every AD-IF-RELEVANT element that holds an AD-WIN2K-PAC."""
     from pyasn1.codec.der import decoder
-    from impacket.krb5.asn1 import AD_IF_RELEVANT, EncTicketPart
+    from impacket.krb5.asn1 import AD_IF_RELEVANT
     from impacket.krb5.constants import AuthorizationDataType
     ad = enc_ticket_part["authorization-data"]
     keep, removed = [], 0
@@ -150,15 +150,7 @@ def post_nopac(enc_ticket_part):
         raise SystemExit("nopac: no PAC in the ticket")
     # authorization-data is OPTIONAL: when nothing is left it is left out
     # (not encoded as an empty SEQUENCE OF).
-    new = EncTicketPart()
-    for name in enc_ticket_part.componentType.keys():
-        if name != "authorization-data" and enc_ticket_part[name].isValue:
-            new[name] = enc_ticket_part[name]
-    for i, (t, d) in enumerate(keep):
-        new["authorization-data"][i] = None
-        new["authorization-data"][i]["ad-type"] = t
-        new["authorization-data"][i]["ad-data"] = d
-    return new
+    return _rebuild_ad(enc_ticket_part, keep)
 
 
 def _pac_elements(enc_ticket_part):
