@@ -117,20 +117,26 @@ echo
 echo "== 1. the library (bench_dns, against dnsmasq on loopback)"
 "$build/bench/bench_dns" $R $OK_DNS 200
 echo
-echo "== 2. cold KDC location in a new process, k5_locate_kdc() as kinit calls it (median of 9)"
+R2=${DNS_BENCH_LOCATES:-21}
+echo "== 2. cold KDC location in a new process, k5_locate_kdc() as kinit calls it"
+echo "   (median of $R2 each, MIT and adbridge runs alternating)"
 rtt=$("$build/bench/bench_dns" $R $OK_DNS 50 | sed -n 's/.*one round trip): *\([0-9.]*\) us.*/\1/p')
-for mode in mit adb; do
-  for i in $(seq 1 9); do
+: >"$w/cold.mit.all"; : >"$w/cold.adb.all"
+for i in $(seq 1 "$R2"); do
+  for mode in mit adb; do
     rm -f "$w"/state/failover.*
-    locate_us $mode
-  done | med >"$w/cold.$mode"
+    locate_us $mode >>"$w/cold.$mode.all"
+  done
 done
+for mode in mit adb; do med <"$w/cold.$mode.all" >"$w/cold.$mode"; done
 echo "  MIT built-in (dns_lookup_kdc = true, URI then SRV, one after another): $(cat "$w/cold.mit") us"
 echo "  adbridge plugin (config load, all SRV queries at once, first-KDC probe): $(cat "$w/cold.adb") us"
 echo "  (one DNS round trip measured above: $rtt us)"
+awk -v a="$(cat "$w/cold.adb")" -v m="$(cat "$w/cold.mit")" -v r="$rtt" 'BEGIN {
+  printf "  adbridge/MIT %.2f; adbridge %.1f round trips, MIT %.1f\n", a / m, a / r, m / r }'
 rm -f "$w"/state/failover.*
 for mode in adb; do
-  for i in $(seq 1 9); do locate_us $mode; done | med >"$w/warm.$mode"
+  for i in $(seq 1 "$R2"); do locate_us $mode; done | med >"$w/warm.$mode"
 done
 echo "  adbridge plugin, first KDC known good (no probe): $(cat "$w/warm.adb") us"
 echo

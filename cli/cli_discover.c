@@ -56,10 +56,10 @@ static void help(void)
            "  --dns-server A[:P]  DNS server to ask (repeatable; default: the"
            " configuration's\n                      dns_servers, else"
            " /etc/resolv.conf)\n"
-           "  --timeout MS        per-try DNS and probe timeout (default"
-           " 1000)\n"
+           "  --timeout MS        per-try DNS timeout, and the time all probes"
+           " together\n                      may take (default 1000)\n"
            "  --probe             check that each KDC answers (UDP and TCP) and"
-           " its clock\n"
+           " its clock,\n                      all KDCs at once\n"
            "  --json              print JSON\n\n"
            "Exit status: 0 found (with --probe: a KDC answered), 1 nothing"
            " usable, 2 usage.\n", cli_discover_usage);
@@ -230,31 +230,49 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
     cli_json_object_end(js);
 }
 
-/* Probe every endpoint over its own transport; note the outcome in the
- * failover memory.  Returns the number that answered. */
+/* Probe every endpoint over its own transport, all at once (the total
+ * time is one timeout, dns_probe_kdcs); note the outcome in the failover
+ * memory.  Returns the number that answered. */
 static size_t run_probes(const dns_result *r, const dns_options *opts,
                          unsigned int timeout_ms, cli_probe *probes)
 {
     krb5_context ctx = NULL;
-    size_t i, answered = 0;
+    dns_probe_target *t = NULL;
+    dns_probe_result *res = NULL;
+    size_t i, answered = 0, n = r->endpoint_count;
 
+    if (n > DNS_PROBE_MAX_TARGETS)
+        n = DNS_PROBE_MAX_TARGETS;
     if (krb5_init_context(&ctx) != 0) {
         cli_error("cannot initialise the Kerberos library for --probe");
         return 0;
     }
-    for (i = 0; i < r->endpoint_count; i++) {
-        const dns_endpoint *e = &r->endpoints[i];
-
-        if (dns_probe_kdc(ctx, r->realm, (const struct sockaddr *)&e->addr,
-                          e->addrlen, e->socktype, timeout_ms,
-                          &probes[i].r) != ADB_OK)
-            continue;
-        probes[i].done = true;
-        if (probes[i].r.answered)
-            answered++;
-        dns_failover_note(opts, (const struct sockaddr *)&e->addr,
-                          !probes[i].r.answered);
+    t = calloc(n, sizeof(*t));
+    res = calloc(n, sizeof(*res));
+    if (t == NULL || res == NULL) {
+        cli_error("out of memory");
+        goto cleanup;
     }
+    for (i = 0; i < n; i++) {
+        t[i].addr = (const struct sockaddr *)&r->endpoints[i].addr;
+        t[i].addrlen = r->endpoints[i].addrlen;
+        t[i].socktype = r->endpoints[i].socktype;
+    }
+    if (dns_probe_kdcs(ctx, r->realm, t, n, timeout_ms, res) != ADB_OK) {
+        cli_error("cannot build the probe request for %s", r->realm);
+        goto cleanup;
+    }
+    for (i = 0; i < n; i++) {
+        probes[i].done = true;
+        probes[i].r = res[i];
+        if (res[i].answered)
+            answered++;
+        dns_failover_note(opts, t[i].addr, !res[i].answered);
+    }
+
+cleanup:
+    free(t);
+    free(res);
     krb5_free_context(ctx);
     return answered;
 }

@@ -19,6 +19,7 @@
 
 #include <ares.h>
 #include <arpa/inet.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,7 @@ static adb_err walk_rr(adb_rd *rd, const uint8_t *msg, size_t msglen,
                w->nglue < DNS_MAX_GLUE) {
         dns_addr_rr *g = &w->glue[w->nglue++];
 
+        memset(g, 0, sizeof(*g));
         adb_rd_bytes(&sub, rdlen, "glue address", &rdata);
         if (rdata != NULL) {
             memcpy(g->name, name, sizeof(g->name));
@@ -372,9 +374,12 @@ adb_err dns_answer_parse(const uint8_t *abuf, size_t alen, uint16_t qtype,
                  DNS_MAX_ANSWER_BYTES);
         return ADB_ERR_LIMIT;
     }
-    w = calloc(1, sizeof(*w));
+    /* The glue table (18 KiB) is initialised entry by entry as it fills:
+     * zeroing it whole cost a new process page faults. */
+    w = malloc(sizeof(*w));
     if (w == NULL)
         return ADB_ERR_NOMEM;
+    memset(w, 0, offsetof(dns_walk, glue));
     ret = walk_message(abuf, alen, qtype, w, &diag);
     if (ret != ADB_OK) {
         adb_diag_format(&diag, why, whylen);

@@ -29,7 +29,12 @@ struct dns_cache {
     pthread_mutex_t lock;
     size_t max_entries, max_bytes, entries, bytes;
     uint64_t clock;
-    dns_cache_slot *slots;       /* max_entries */
+    size_t high;                 /* slots [0, high) initialised */
+    dns_cache_slot *slots;       /* max_entries, malloc()ed: a slot is
+                                  * initialised when first used, so an
+                                  * empty cache touches no page of it (a
+                                  * new process paid a page fault per
+                                  * zeroed page) */
 };
 
 static uint32_t name_hash(const char *s, uint16_t type)
@@ -63,7 +68,7 @@ adb_err dns_cache_new(size_t max_entries, size_t max_bytes,
     c = calloc(1, sizeof(*c));
     if (c == NULL)
         return ADB_ERR_NOMEM;
-    c->slots = calloc(max_entries, sizeof(*c->slots));
+    c->slots = malloc(max_entries * sizeof(*c->slots));
     if (c->slots == NULL) {
         free(c);
         return ADB_ERR_NOMEM;
@@ -92,7 +97,7 @@ void dns_cache_clear(dns_cache *c)
     if (c == NULL)
         return;
     pthread_mutex_lock(&c->lock);
-    for (i = 0; i < c->max_entries; i++)
+    for (i = 0; i < c->high; i++)
         slot_drop(c, &c->slots[i]);
     pthread_mutex_unlock(&c->lock);
 }
@@ -112,7 +117,7 @@ static dns_cache_slot *slot_find(dns_cache *c, const char *name,
 {
     size_t i;
 
-    for (i = 0; i < c->max_entries; i++) {
+    for (i = 0; i < c->high; i++) {
         dns_cache_slot *s = &c->slots[i];
 
         if (s->answer != NULL && s->hash == h && s->type == type &&
@@ -163,7 +168,7 @@ static dns_cache_slot *slot_victim(dns_cache *c, uint64_t now_ms)
     dns_cache_slot *lru = NULL;
     size_t i;
 
-    for (i = 0; i < c->max_entries; i++) {
+    for (i = 0; i < c->high; i++) {
         dns_cache_slot *s = &c->slots[i];
 
         if (s->answer == NULL)
@@ -200,9 +205,13 @@ adb_err dns_cache_put(dns_cache *c, const char *name, uint16_t type,
     while (c->entries >= c->max_entries ||
            c->bytes > c->max_bytes - copy->size)
         slot_drop(c, slot_victim(c, now_ms));
-    for (i = 0; i < c->max_entries && c->slots[i].answer != NULL; i++)
+    for (i = 0; i < c->high && c->slots[i].answer != NULL; i++)
         ;
-    s = &c->slots[i];                    /* entries < max: a free one */
+    if (i == c->high) {                  /* entries < max: room remains */
+        memset(&c->slots[i], 0, sizeof(c->slots[i]));
+        c->high++;
+    }
+    s = &c->slots[i];
     s->answer = copy;
     memcpy(s->name, name, len + 1);
     s->type = type;

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +69,12 @@ typedef struct lk {
     uint64_t now_ms;
     size_t pending;
     size_t nq, nh;
+    bool hosts_limited;
+    /* Only the first nq / nh entries are initialised (by query_start and
+     * host_add): the tables are 70 KiB, and zeroing all of them cost a
+     * new process a page fault per page (dns/README.md, "Cold cost"). */
     lk_query q[LK_MAX_QUERIES];
     lk_host h[DNS_MAX_HOSTS];
-    bool hosts_limited;
 } lk;
 
 void dns_options_init(dns_options *o)
@@ -510,7 +514,10 @@ static adb_err channel_open(lk *L, char *why, size_t whylen)
     char lookups[] = "b";
     int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES |
                ARES_OPT_LOOKUPS;
-    size_t nservers = 0;
+    /* resolv.conf's servers: guess one (the usual case: a local stub or
+     * one DC) and open the channel once; only when there are more is it
+     * opened again without NOCHECKRESP. */
+    size_t nservers = 1;
     bool retry = true;
     adb_err ret;
 
@@ -542,7 +549,7 @@ again:
     if (L->opts->dns_servers == NULL && retry) {
         retry = false;
         nservers = channel_servers(L->ch);
-        if (nservers == 1) {
+        if (nservers != 1) {
             ares_destroy(L->ch);
             L->have_ch = false;
             goto again;
@@ -560,10 +567,35 @@ again:
 
 typedef struct lk_out {
     dns_result *r;
-    dns_endpoint *ep;
-    size_t nep;
+    dns_endpoint *ep;         /* heap, grown as needed; copied into the
+                               * result's arena at the end */
+    size_t nep, cap;
+    bool nomem;
     int socktype;
 } lk_out;
+
+/* Room for one more endpoint in @o (false: at the cap or out of memory). */
+static bool ep_room(lk_out *o)
+{
+    dns_endpoint *n;
+    size_t cap;
+
+    if (o->nep < o->cap)
+        return true;
+    if (o->cap >= DNS_MAX_ENDPOINTS)
+        return false;
+    cap = o->cap == 0 ? 8 : o->cap * 2;
+    if (cap > DNS_MAX_ENDPOINTS)
+        cap = DNS_MAX_ENDPOINTS;
+    n = realloc(o->ep, cap * sizeof(*n));
+    if (n == NULL) {
+        o->nomem = true;
+        return false;
+    }
+    o->ep = n;
+    o->cap = cap;
+    return true;
+}
 
 static const char *arena_str(adb_arena *a, const char *s)
 {
@@ -598,7 +630,7 @@ static void ep_add(lk_out *o, int family, const uint8_t *addr, uint16_t port,
                        addr, family == AF_INET ? 4 : 16) == 0)
                 break;
         }
-        if (i < o->nep || o->nep >= DNS_MAX_ENDPOINTS)
+        if (i < o->nep || !ep_room(o))
             continue;
         e = &o->ep[o->nep++];
         memset(e, 0, sizeof(*e));
@@ -720,12 +752,11 @@ static adb_err build_result(lk *L, const lk_plan *plan,
     static const char *const tnames[] = { "SRV", "A", "AAAA" };
 
     qi = adb_arena_array(&r->arena, L->nq + 1, sizeof(*qi));
-    o->ep = adb_arena_array(&r->arena, DNS_MAX_ENDPOINTS, sizeof(*o->ep));
     for (i = 0; i < L->nq; i++)
         if (L->q[i].type == DNS_T_SRV && L->q[i].answer != NULL)
             nsrv += L->q[i].answer->srv_count;
     sr = adb_arena_array(&r->arena, nsrv, sizeof(*sr));
-    if (qi == NULL || o->ep == NULL || sr == NULL)
+    if (qi == NULL || sr == NULL)
         return ADB_ERR_NOMEM;
     o->socktype = socktype;
     for (i = 0; i < L->nq; i++) {
@@ -806,8 +837,14 @@ static adb_err build_result(lk *L, const lk_plan *plan,
         }
     }
     r->srvs = sr;
+    if (o->nomem)
+        return ADB_ERR_NOMEM;
     apply_failover(L->opts, o);
-    r->endpoints = o->ep;
+    r->endpoints = adb_arena_array_uninit(&r->arena, o->nep, sizeof(*o->ep));
+    if (r->endpoints == NULL)
+        return ADB_ERR_NOMEM;
+    if (o->nep > 0)
+        memcpy((dns_endpoint *)r->endpoints, o->ep, o->nep * sizeof(*o->ep));
     r->endpoint_count = o->nep;
     return ADB_OK;
 }
@@ -868,8 +905,10 @@ adb_err dns_lookup(const char *realm, dns_service svc, int socktype,
         nconf++;
     }
     plan_build(svc, opts->site != NULL, &plan);
-    L = calloc(1, sizeof(*L));
+    L = malloc(sizeof(*L));
     r = calloc(1, sizeof(*r));
+    if (L != NULL)
+        memset(L, 0, offsetof(lk, q));   /* the tables: as they are used */
     if (L == NULL || r == NULL) {
         ret = ADB_ERR_NOMEM;
         goto cleanup;
@@ -914,6 +953,7 @@ adb_err dns_lookup(const char *realm, dns_service svc, int socktype,
     memset(&out, 0, sizeof(out));
     out.r = r;
     ret = build_result(L, &plan, conf, nconf, socktype, &out);
+    free(out.ep);
     if (ret != ADB_OK)
         goto cleanup;
     ret = r->endpoint_count > 0 ? ADB_OK : ADB_ERR_NOT_FOUND;

@@ -6,7 +6,8 @@
  * process that uses libkrb5 and asks each for `service_locator`
  * (krb5/locate_plugin.h).  This adapter is thin: it answers only for the
  * realms of the trusts in the adbridge configuration ($ADBRIDGE_CONFIG,
- * else /etc/adbridge.conf; read with conf_load() on each lookup) and asks
+ * else /etc/adbridge.conf; read with conf_load() once per process and
+ * again whenever the file changes) and asks
  * dns_lookup() for everything else (ordering, cache, failover memory).
  * Every other realm, service or failure gets KRB5_PLUGIN_NO_HANDLE, so
  * MIT goes on with krb5.conf and its own DNS lookup.
@@ -42,6 +43,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -69,6 +71,95 @@ static void loc_cache_init(void)
 {
     if (dns_cache_new(0, 0, &loc_cache) != ADB_OK)
         loc_cache = NULL;
+}
+
+/*
+ * The configuration, kept per process: MIT asks twice for one location
+ * (SOCK_DGRAM, then SOCK_STREAM) and kinit asks again for the primary, so
+ * each lookup after the first only stat()s the file; it is loaded again
+ * when its device, inode, size, mtime or ctime change (an editor's rename
+ * or an in-place write).  Reference-counted: a thread still using the
+ * previous one keeps it until it is done.
+ */
+typedef struct loc_conf {
+    conf_config *cfg;
+    unsigned int refs;           /* the holder's one + each user's */
+    char path[4096];
+    struct stat st;
+} loc_conf;
+
+static pthread_mutex_t loc_conf_mu = PTHREAD_MUTEX_INITIALIZER;
+static loc_conf *loc_conf_cur;
+
+static bool loc_same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+           a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+           a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+           a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* Drop one reference (the mutex held). */
+static void loc_conf_unref_locked(loc_conf *lc)
+{
+    if (lc != NULL && --lc->refs == 0) {
+        conf_free(lc->cfg);
+        free(lc);
+    }
+}
+
+static void loc_conf_release(loc_conf *lc)
+{
+    pthread_mutex_lock(&loc_conf_mu);
+    loc_conf_unref_locked(lc);
+    pthread_mutex_unlock(&loc_conf_mu);
+}
+
+/*
+ * The configuration at @path, loaded or kept: a reference for the caller
+ * (release with loc_conf_release()), or NULL when the file is missing,
+ * unreadable or does not load (*@bad set for the last).
+ */
+static loc_conf *loc_conf_get(const char *path, bool *bad)
+{
+    struct stat st;
+    loc_conf *lc = NULL, *old;
+    conf_config *cfg = NULL;
+
+    *bad = false;
+    if (strlen(path) >= sizeof(lc->path) || stat(path, &st) != 0 ||
+        access(path, R_OK) != 0)
+        return NULL;                      /* adbridge not set up here */
+    pthread_mutex_lock(&loc_conf_mu);
+    if (loc_conf_cur != NULL && strcmp(loc_conf_cur->path, path) == 0 &&
+        loc_same_file(&loc_conf_cur->st, &st)) {
+        lc = loc_conf_cur;
+        lc->refs++;
+    }
+    pthread_mutex_unlock(&loc_conf_mu);
+    if (lc != NULL)
+        return lc;
+    if (conf_load(path, &cfg, NULL) != ADB_OK) {
+        *bad = true;
+        return NULL;
+    }
+    lc = calloc(1, sizeof(*lc));
+    if (lc == NULL) {
+        conf_free(cfg);
+        return NULL;
+    }
+    lc->cfg = cfg;
+    lc->refs = 2;                         /* the holder's and the caller's */
+    snprintf(lc->path, sizeof(lc->path), "%s", path);
+    lc->st = st;                          /* as stat()ed before loading */
+    pthread_mutex_lock(&loc_conf_mu);
+    old = loc_conf_cur;
+    loc_conf_cur = lc;
+    loc_conf_unref_locked(old);
+    pthread_mutex_unlock(&loc_conf_mu);
+    return lc;
 }
 
 static void loc_trace(const char *fmt, ...)
@@ -193,13 +284,15 @@ static krb5_error_code loc_lookup(void *data, enum locate_service_type svc,
 {
     loc_ctx *c = data;
     const char *path = secure_getenv("ADBRIDGE_CONFIG"), *sd;
-    conf_config *cfg = NULL;
+    loc_conf *lc = NULL;
+    const conf_config *cfg;
     const conf_trust *t;
     dns_result *r = NULL;
     dns_options opts;
     dns_service dsvc;
     krb5_error_code ret = KRB5_PLUGIN_NO_HANDLE;
     size_t i, given = 0;
+    bool bad;
     adb_err err;
 
     if (c == NULL || realm == NULL || cbfunc == NULL || !loc_map(svc, &dsvc))
@@ -208,13 +301,14 @@ static krb5_error_code loc_lookup(void *data, enum locate_service_type svc,
         return KRB5_PLUGIN_NO_HANDLE;
     if (path == NULL || *path == '\0')
         path = LOC_DEFAULT_CONFIG;
-    if (access(path, R_OK) != 0)
-        return KRB5_PLUGIN_NO_HANDLE;     /* adbridge not set up here */
-    if (conf_load(path, &cfg, NULL) != ADB_OK) {
-        loc_trace("%s does not load (see adbridge config check): not"
-                  " handling %s", path, realm);
+    lc = loc_conf_get(path, &bad);
+    if (lc == NULL) {
+        if (bad)
+            loc_trace("%s does not load (see adbridge config check): not"
+                      " handling %s", path, realm);
         goto cleanup;
     }
+    cfg = lc->cfg;
     t = conf_find_trust(cfg, realm);
     if (t == NULL)
         goto cleanup;                     /* not one of ours */
@@ -252,7 +346,8 @@ static krb5_error_code loc_lookup(void *data, enum locate_service_type svc,
 
 cleanup:
     dns_result_free(r);
-    conf_free(cfg);
+    if (lc != NULL)
+        loc_conf_release(lc);
     return ret;
 }
 

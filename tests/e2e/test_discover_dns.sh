@@ -182,6 +182,26 @@ grep -q "^down 127.0.13.11 " "$ADBRIDGE_STATE_DIR/failover.0" || fail "failover 
 a=d["addresses"]; assert a[-1]["address"].startswith("127.0.13.11") and a[-1]["failed_recently"], a
 assert not a[0]["address"].startswith("127.0.13.11"), a' || fail "hung KDC not moved last"
 
+echo "-- --probe probes every KDC at once: two hung endpoints (kdc1 udp and tcp)"
+echo "   and three live ones take one 1000 ms timeout in total, not one each"
+rm -f "$ADBRIDGE_STATE_DIR"/failover.*
+t0=$(date +%s%N)
+set +e
+"$adb" discover AD.TEST "${D[@]}" --probe --timeout 1000 --json >"$work/probe2.json" 2>/dev/null; rc=$?
+set -e
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "probed in $ms ms"
+[ $rc = 0 ] || fail "concurrent probe: exit $rc"
+j 'a=d["addresses"]
+hung=[x for x in a if x["address"].startswith("127.0.13.11:")]
+live=[x for x in a if not x["address"].startswith("127.0.13.11:")]
+assert len(hung) == 2 and all(not x["probe"]["answered"] for x in hung), hung
+assert len(live) >= 3 and all(x["probe"]["answered"] for x in live), live
+assert all("1000 ms" in x["probe"]["detail"] for x in hung), hung' <"$work/probe2.json" ||
+  fail "concurrent probe results: $(cat "$work/probe2.json")"
+# serially the two hung endpoints alone would take 2000 ms
+[ $ms -ge 1000 ] && [ $ms -lt 1800 ] || fail "probing took $ms ms (one timeout expected)"
+
 echo "-- usage errors exit 2"
 set +e
 "$adb" discover >/dev/null 2>&1; r1=$?

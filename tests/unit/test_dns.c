@@ -15,10 +15,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <cmocka.h>
+
+#include <krb5.h>
 
 #include "adb_hostport.h"
 #include "dns_int.h"
+#include "dns_probe.h"
 
 /* ---- a DNS message builder ------------------------------------------ */
 
@@ -646,6 +652,82 @@ static void lookup_configured(void **state)
     dns_result_free(r);
 }
 
+/* A loopback socket of @type bound to an ephemeral port (listening for
+ * TCP) that never answers; its address in @sa. */
+static int silent_server(int type, struct sockaddr_in *sa)
+{
+    socklen_t l = sizeof(*sa);
+    int fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+
+    assert_true(fd >= 0);
+    memset(sa, 0, sizeof(*sa));
+    sa->sin_family = AF_INET;
+    sa->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)sa, sizeof(*sa)), 0);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)sa, &l), 0);
+    if (type == SOCK_STREAM)
+        assert_int_equal(listen(fd, 8), 0);
+    return fd;
+}
+
+/* dns_probe_kdcs: every probe at once under one deadline.  Six silent
+ * servers (UDP that never reads, TCP whose connection the kernel accepts
+ * but nobody answers) and one closed UDP port take one 300 ms timeout in
+ * all, not one each, and each says why it got nothing. */
+static void probe_concurrent(void **state)
+{
+    enum { NS = 6 };
+    struct sockaddr_in sa[NS + 1];
+    dns_probe_target t[NS + 1];
+    dns_probe_result res[NS + 1];
+    struct timespec a, b;
+    krb5_context ctx;
+    int fds[NS], i, closed;
+    long ms;
+
+    (void)state;
+    assert_int_equal(krb5_init_context(&ctx), 0);
+    for (i = 0; i < NS; i++) {
+        fds[i] = silent_server(i % 2 ? SOCK_STREAM : SOCK_DGRAM, &sa[i]);
+        t[i].addr = (const struct sockaddr *)&sa[i];
+        t[i].addrlen = sizeof(sa[i]);
+        t[i].socktype = i % 2 ? SOCK_STREAM : SOCK_DGRAM;
+    }
+    closed = silent_server(SOCK_DGRAM, &sa[NS]);
+    close(closed);                      /* nobody there: port unreachable */
+    t[NS].addr = (const struct sockaddr *)&sa[NS];
+    t[NS].addrlen = sizeof(sa[NS]);
+    t[NS].socktype = SOCK_DGRAM;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    assert_int_equal(dns_probe_kdcs(ctx, "AD.TEST", t, NS + 1, 300, res),
+                     ADB_OK);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    ms = (b.tv_sec - a.tv_sec) * 1000 + (b.tv_nsec - a.tv_nsec) / 1000000;
+    assert_true(ms >= 290);
+    assert_true(ms < 2 * 300);          /* serially: 6 x 300 ms */
+    for (i = 0; i < NS; i++) {
+        assert_false(res[i].answered);
+        assert_non_null(strstr(res[i].detail, i % 2 ?
+                               "no answer over TCP in 300 ms" :
+                               "no answer over UDP in 300 ms"));
+    }
+    assert_false(res[NS].answered);
+    assert_non_null(strstr(res[NS].detail, "refused"));
+    /* misuse */
+    assert_int_equal(dns_probe_kdcs(ctx, "AD.TEST", t, 0, 300, res), ADB_OK);
+    assert_int_equal(dns_probe_kdcs(ctx, NULL, t, 1, 300, res),
+                     ADB_ERR_INVALID);
+    t[0].socktype = SOCK_RAW;
+    assert_int_equal(dns_probe_kdcs(ctx, "AD.TEST", t, 1, 300, res),
+                     ADB_ERR_INVALID);
+    assert_int_equal(dns_probe_kdcs(ctx, "AD.TEST", t,
+                                    DNS_PROBE_MAX_TARGETS + 1, 300, res),
+                     ADB_ERR_INVALID);
+    for (i = 0; i < NS; i++)
+        close(fds[i]);
+    krb5_free_context(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -661,6 +743,7 @@ int main(void)
         cmocka_unit_test(failover_file),
         cmocka_unit_test(lookup_misuse),
         cmocka_unit_test(lookup_configured),
+        cmocka_unit_test(probe_concurrent),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
