@@ -49,8 +49,10 @@ static void help(void)
 {
     printf("usage: %s\n\n"
            "Find the servers of REALM: configured ones (the trust's kdc"
-           " lines), then DNS SRV\nrecords (site records first), in RFC 2782"
-           " order, and their addresses in the\norder a client tries them.\n\n"
+           " lines), then DNS SRV\nrecords (site records first; MIT's"
+           " krb5srv URI records, when present, replace\nthe domain's SRV"
+           " records), in RFC 2782 order, and their addresses in the\norder"
+           " a client tries them.\n\n"
            "  --site S            AD site (default: the trust's site)\n"
            "  --service NAME      kdc (default), kpasswd, pdc, ldap or gc\n"
            "  --dns-server A[:P]  DNS server to ask (repeatable; default: the"
@@ -73,15 +75,18 @@ static void print_text(const dns_result *r, const char *site,
 
     printf("realm %s, service %s, site %s\n", r->realm,
            dns_service_name(r->service), site != NULL ? site : "(none)");
-    printf("\nSRV records, in the order they are used:\n");
+    printf("\nSRV and URI records, in the order they are used:\n");
     if (r->srv_count == 0)
         printf("  (none)\n");
     for (i = 0; i < r->srv_count; i++) {
         const dns_srv_record *s = &r->srvs[i];
 
-        printf("  priority %u weight %u port %u target %s  (%s, %s, ttl %u)\n",
-               s->priority, s->weight, s->port, s->target, s->owner,
-               tier_name(s->tier), s->ttl);
+        printf("  %s priority %u weight %u port %u target %s%s%s  (%s, %s,"
+               " ttl %u)\n", s->rrtype, s->priority, s->weight, s->port,
+               s->target, s->socktype == 0 ? "" :
+               s->socktype == SOCK_DGRAM ? " udp" : " tcp",
+               s->primary ? " primary" : "", s->owner, tier_name(s->tier),
+               s->ttl);
     }
     printf("\nqueries:\n");
     for (i = 0; i < r->query_count; i++) {
@@ -147,6 +152,14 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
         cli_json_object_begin(js);
         cli_json_key(js, "owner");
         cli_json_string(js, s->owner);
+        cli_json_key(js, "type");
+        cli_json_string(js, s->rrtype);
+        if (s->socktype != 0) {
+            cli_json_key(js, "transport");
+            cli_json_string(js, sock_name(s->socktype));
+            cli_json_key(js, "primary");
+            cli_json_bool(js, s->primary);
+        }
         cli_json_key(js, "priority");
         cli_json_uint(js, s->priority);
         cli_json_key(js, "weight");

@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "adb_hostport.h"
 #include "adb_rd.h"
 
 #define DNS_C_IN 1
@@ -294,6 +296,132 @@ cleanup:
     return ret;
 }
 
+/* One krb5srv URI value into @rr; false (with @why) when it is not one we
+ * can use.  Form (MIT's dnssrv.c): "krb5srv:" FLAGS ":" TRANSPORT ":"
+ * RESIDUAL, FLAGS letters ("m": the primary KDC), TRANSPORT udp, tcp or
+ * kkdcp, RESIDUAL host[:port] (IPv6 in brackets). */
+static bool uri_value(const char *v, dns_srv_rr *rr, char *why, size_t whylen)
+{
+    const char *flags, *tr, *res;
+    size_t flen, tlen, i;
+    adb_hostport hp;
+    char hpwhy[96];
+
+    if (strlen(v) > DNS_URI_MAX) {
+        snprintf(why, whylen, "longer than %d characters", DNS_URI_MAX);
+        return false;
+    }
+    if (strncasecmp(v, "krb5srv:", 8) != 0) {
+        snprintf(why, whylen, "not a krb5srv URI");
+        return false;
+    }
+    flags = v + 8;
+    flen = strcspn(flags, ":");
+    if (flags[flen] != ':') {
+        snprintf(why, whylen, "no transport");
+        return false;
+    }
+    tr = flags + flen + 1;
+    tlen = strcspn(tr, ":");
+    if (tr[tlen] != ':') {
+        snprintf(why, whylen, "no host");
+        return false;
+    }
+    res = tr + tlen + 1;
+    for (i = 0; i < flen; i++)
+        if (flags[i] == 'm' || flags[i] == 'M')
+            rr->primary = true;
+    if (tlen == 3 && strncasecmp(tr, "udp", 3) == 0) {
+        rr->socks = DNS_SOCK_UDP;
+    } else if (tlen == 3 && strncasecmp(tr, "tcp", 3) == 0) {
+        rr->socks = DNS_SOCK_TCP;
+    } else if (tlen == 5 && strncasecmp(tr, "kkdcp", 5) == 0) {
+        snprintf(why, whylen, "kkdcp (HTTPS proxy) is not for a locate"
+                 " plugin");
+        return false;
+    } else {
+        snprintf(why, whylen, "unknown transport");
+        return false;
+    }
+    if (adb_hostport_parse(res, &hp, hpwhy, sizeof(hpwhy)) != ADB_OK ||
+        strlen(hp.host) > DNS_NAME_MAX) {
+        snprintf(why, whylen, "bad host: %.60s", hpwhy);
+        return false;
+    }
+    memcpy(rr->target, hp.host, strlen(hp.host) + 1);
+    rr->port = hp.port;
+    rr->is_ip = hp.is_ip;
+    return true;
+}
+
+/* URI records by c-ares, the krb5srv ones kept (dns_int.h). */
+static adb_err parse_uri(const uint8_t *msg, size_t len, dns_answer **out,
+                         char *why, size_t whylen)
+{
+    struct ares_uri_reply *list = NULL, *r;
+    dns_answer *a = NULL;
+    size_t n = 0, kept = 0, skipped = 0;
+    char last[96] = "";
+    adb_err ret = ADB_ERR_MALFORMED;
+    int st;
+
+    st = ares_parse_uri_reply(msg, (int)len, &list);
+    if (st == ARES_ENODATA) {
+        a = dns_answer_new(DNS_Q_NODATA, 0, 0);
+        ret = a == NULL ? ADB_ERR_NOMEM : ADB_OK;
+        goto cleanup;
+    }
+    if (st != ARES_SUCCESS) {
+        snprintf(why, whylen, "URI records do not parse (%s)",
+                 ares_strerror(st));
+        ret = st == ARES_ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_MALFORMED;
+        goto cleanup;
+    }
+    for (r = list; r != NULL; r = r->next) {
+        if (++n > DNS_MAX_SRV_PER_ANSWER) {
+            snprintf(why, whylen, "more than %d URI records",
+                     DNS_MAX_SRV_PER_ANSWER);
+            ret = ADB_ERR_LIMIT;
+            goto cleanup;
+        }
+    }
+    a = dns_answer_new(DNS_Q_OK, n, 0);
+    if (a == NULL) {
+        ret = ADB_ERR_NOMEM;
+        goto cleanup;
+    }
+    for (r = list; r != NULL; r = r->next) {
+        dns_srv_rr *rr = &a->srv[kept];
+
+        memset(rr, 0, sizeof(*rr));
+        if (r->uri == NULL || !uri_value(r->uri, rr, last, sizeof(last))) {
+            skipped++;
+            continue;
+        }
+        rr->priority = r->priority;
+        rr->weight = r->weight;
+        kept++;
+    }
+    a->srv_count = kept;
+    if (kept == 0)
+        a->status = DNS_Q_NODATA;
+    if (skipped > 0)
+        snprintf(a->detail, sizeof(a->detail),
+                 "%zu krb5srv udp/tcp record(s); %zu skipped (%s)", kept,
+                 skipped, last);
+    ret = ADB_OK;
+
+cleanup:
+    if (list != NULL)
+        ares_free_data(list);
+    if (ret != ADB_OK) {
+        free(a);
+        a = NULL;
+    }
+    *out = a;
+    return ret;
+}
+
 /* A or AAAA records by c-ares (CNAME chains inside the answer followed),
  * at most DNS_MAX_ADDR_PER_HOST kept. */
 static adb_err parse_addr(const uint8_t *msg, size_t len, uint16_t qtype,
@@ -367,7 +495,8 @@ adb_err dns_answer_parse(const uint8_t *abuf, size_t alen, uint16_t qtype,
         return ADB_ERR_INVALID;
     *answer_out = NULL;
     if (abuf == NULL ||
-        (qtype != DNS_T_SRV && qtype != DNS_T_A && qtype != DNS_T_AAAA))
+        (qtype != DNS_T_SRV && qtype != DNS_T_URI && qtype != DNS_T_A &&
+         qtype != DNS_T_AAAA))
         return ADB_ERR_INVALID;
     if (alen > DNS_MAX_ANSWER_BYTES) {
         snprintf(why, whylen, "answer of %zu bytes (limit %d)", alen,
@@ -408,6 +537,8 @@ adb_err dns_answer_parse(const uint8_t *abuf, size_t alen, uint16_t qtype,
             a = dns_answer_new(DNS_Q_NODATA, 0, 0);
         else if (qtype == DNS_T_SRV)
             ret = parse_srv(abuf, alen, w, &a, why, whylen);
+        else if (qtype == DNS_T_URI)
+            ret = parse_uri(abuf, alen, &a, why, whylen);
         else
             ret = parse_addr(abuf, alen, qtype, &a, why, whylen);
         if (ret != ADB_OK)
@@ -417,8 +548,9 @@ adb_err dns_answer_parse(const uint8_t *abuf, size_t alen, uint16_t qtype,
         ret = ADB_ERR_NOMEM;
         goto cleanup;
     }
-    if (a->status == DNS_Q_OK || a->status == DNS_Q_NOT_OFFERED) {
-        if (qtype == DNS_T_SRV)
+    if (a->status == DNS_Q_OK || a->status == DNS_Q_NOT_OFFERED ||
+        (qtype == DNS_T_URI && w->ancount > 0 && w->have_ttl)) {
+        if (qtype == DNS_T_SRV || qtype == DNS_T_URI)
             a->ttl = w->have_ttl ? w->min_ttl : 0;
     } else if (a->status == DNS_Q_NXDOMAIN || a->status == DNS_Q_NODATA) {
         /* RFC 2308 caches by the SOA; servers that send none (dnsmasq's

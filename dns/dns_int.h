@@ -23,15 +23,27 @@
 #define DNS_T_SOA   6
 #define DNS_T_AAAA 28
 #define DNS_T_SRV  33
+#define DNS_T_URI 256   /* RFC 7553; MIT 1.15+ asks _kerberos.REALM */
 
 #define DNS_MAX_GLUE       64     /* additional A/AAAA records kept */
 #define DNS_MAX_TTL     86400u    /* cap on what we cache, seconds */
 #define DNS_MAX_NEG_TTL   300u    /* cap for NXDOMAIN/NODATA (RFC 2308) */
 #define DNS_NEG_TTL_NO_SOA 30u   /* NXDOMAIN/NODATA without an SOA */
 
+#define DNS_URI_MAX 512       /* a URI record's value we look at */
+#define DNS_SOCK_UDP 1u       /* dns_srv_rr.socks */
+#define DNS_SOCK_TCP 2u
+
+/* One SRV record, or one krb5srv URI record turned into the same form. */
 typedef struct dns_srv_rr {
-    uint16_t priority, weight, port;
-    char target[DNS_NAME_MAX + 1];   /* no trailing dot; "" for "." */
+    uint16_t priority, weight, port; /* URI: port 0 = the service's own */
+    char target[DNS_NAME_MAX + 1];   /* no trailing dot; "" for "."; URI:
+                                      * a host name or an address literal
+                                      * (no brackets) */
+    uint8_t socks;                   /* URI: DNS_SOCK_UDP or _TCP; SRV: 0
+                                      * (the query name says) */
+    bool primary;                    /* URI: the "m" flag (primary KDC) */
+    bool is_ip;                      /* URI: target is an address */
 } dns_srv_rr;
 
 typedef struct dns_addr_rr {
@@ -56,7 +68,12 @@ typedef struct dns_answer {
 
 /*
  * dns_answer_parse - parse the DNS message @abuf (@alen bytes) answering a
- * query of type @qtype (DNS_T_SRV, DNS_T_A or DNS_T_AAAA).
+ * query of type @qtype (DNS_T_SRV, DNS_T_URI, DNS_T_A or DNS_T_AAAA).
+ * URI answers keep only MIT's Kerberos form, `krb5srv:FLAGS:udp|tcp:
+ * HOST[:PORT]` (RFC 7553 records as MIT 1.15+ reads them): kkdcp (HTTPS,
+ * which a locate plugin cannot hand out), other schemes and values that
+ * do not parse are skipped and counted in the detail; an answer with none
+ * left is DNS_Q_NODATA.
  *
  * The message's structure (header, counts, every RR's name, type, class,
  * TTL and length) is walked with the bounded reader, names expanded by

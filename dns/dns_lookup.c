@@ -35,6 +35,8 @@ typedef struct lk_spec {
     uint16_t port;            /* 0: the SRV port; else this one */
     bool site;                /* head SITE site_mid DOMAIN */
     bool forest;              /* the domain is the forest's */
+    uint16_t qtype;           /* DNS_T_SRV or DNS_T_URI */
+    bool primary_only;        /* URI: only records with the "m" flag */
 } lk_spec;
 
 typedef struct lk_plan {
@@ -64,6 +66,7 @@ typedef struct lk_host {
 
 typedef struct lk {
     const dns_options *opts;
+    const lk_plan *plan;
     ares_channel ch;
     bool have_ch, closing;
     uint64_t now_ms;
@@ -146,6 +149,17 @@ static void plan_add(lk_plan *p, const char *head, unsigned int tier,
     s->port = port;
     s->site = site_mid != NULL;
     s->forest = false;
+    s->qtype = DNS_T_SRV;
+    s->primary_only = false;
+}
+
+/* MIT's URI record (1.15+: `_kerberos.REALM` and friends, tried before
+ * SRV): when it has usable records they replace the domain's SRV ones. */
+static void plan_add_uri(lk_plan *p, const char *head, bool primary_only)
+{
+    plan_add(p, head, 2, SOCK_MASK_UDP | SOCK_MASK_TCP, 0, NULL);
+    p->s[p->n - 1].qtype = DNS_T_URI;
+    p->s[p->n - 1].primary_only = primary_only;
 }
 
 /* The SRV queries of @svc (MIT's set, then AD's; site records first). */
@@ -161,12 +175,14 @@ static void plan_build(dns_service svc, bool have_site, lk_plan *p)
          * KDCs serve UDP on the same port. */
         if (have_site)
             plan_add(p, "_kerberos._tcp.", 1, both, 0, "._sites.");
+        plan_add_uri(p, "_kerberos.", false);
         plan_add(p, "_kerberos._udp.", 2, SOCK_MASK_UDP, 0, NULL);
         plan_add(p, "_kerberos._tcp.", 2, SOCK_MASK_TCP, 0, NULL);
         plan_add(p, "_kerberos._tcp.dc._msdcs.", 3, both, 0, NULL);
         break;
     case DNS_SERVICE_KPASSWD:
         p->default_port = 464;
+        plan_add_uri(p, "_kpasswd.", false);
         plan_add(p, "_kpasswd._udp.", 2, SOCK_MASK_UDP, 0, NULL);
         plan_add(p, "_kpasswd._tcp.", 2, SOCK_MASK_TCP, 0, NULL);
         /* MIT's fallback: the admin server, port 464 (os/changepw.c) */
@@ -174,6 +190,7 @@ static void plan_build(dns_service svc, bool have_site, lk_plan *p)
         break;
     case DNS_SERVICE_PDC:
         p->default_port = 88;
+        plan_add_uri(p, "_kerberos.", true);
         plan_add(p, "_kerberos-master._udp.", 2, SOCK_MASK_UDP, 0, NULL);
         plan_add(p, "_kerberos-master._tcp.", 2, SOCK_MASK_TCP, 0, NULL);
         /* AD has no _kerberos-master: its PDC emulator's KDC */
@@ -181,6 +198,7 @@ static void plan_build(dns_service svc, bool have_site, lk_plan *p)
         break;
     case DNS_SERVICE_KADMIN:
         p->default_port = 749;
+        plan_add_uri(p, "_kerberos-adm.", false);
         plan_add(p, "_kerberos-adm._tcp.", 2, SOCK_MASK_TCP, 0, NULL);
         break;
     case DNS_SERVICE_LDAP:
@@ -369,16 +387,30 @@ static void host_add(lk *L, const char *name, const dns_answer *glue)
     h->qaaaa = query_start(L, name, DNS_T_AAAA, -1);
 }
 
+/* A URI record of @q that @spec uses. */
+static bool uri_usable(const lk_spec *spec, const dns_srv_rr *rr)
+{
+    return !spec->primary_only || rr->primary;
+}
+
 static void on_answer(lk *L, lk_query *q)
 {
+    const lk_spec *spec = q->spec >= 0 ? &L->plan->s[q->spec] : NULL;
     size_t i;
 
-    if (q->type != DNS_T_SRV || q->answer == NULL ||
-        q->answer->status != DNS_Q_OK)
+    if ((q->type != DNS_T_SRV && q->type != DNS_T_URI) ||
+        q->answer == NULL || q->answer->status != DNS_Q_OK)
         return;
-    for (i = 0; i < q->answer->srv_count; i++)
-        if (q->answer->srv[i].target[0] != '\0')
-            host_add(L, q->answer->srv[i].target, q->answer);
+    for (i = 0; i < q->answer->srv_count; i++) {
+        const dns_srv_rr *rr = &q->answer->srv[i];
+
+        if (rr->target[0] == '\0')
+            continue;
+        if (q->type == DNS_T_URI &&
+            (rr->is_ip || spec == NULL || !uri_usable(spec, rr)))
+            continue;                 /* an address needs no query */
+        host_add(L, rr->target, q->answer);
+    }
 }
 
 static uint64_t lookup_deadline_ms(const dns_options *o)
@@ -749,11 +781,12 @@ static adb_err build_result(lk *L, const lk_plan *plan,
     dns_query_info *qi;
     dns_srv_record *sr;
     size_t i, j, nsrv = 0;
-    static const char *const tnames[] = { "SRV", "A", "AAAA" };
+    bool uri_used = false;
 
     qi = adb_arena_array(&r->arena, L->nq + 1, sizeof(*qi));
     for (i = 0; i < L->nq; i++)
-        if (L->q[i].type == DNS_T_SRV && L->q[i].answer != NULL)
+        if ((L->q[i].type == DNS_T_SRV || L->q[i].type == DNS_T_URI) &&
+            L->q[i].answer != NULL)
             nsrv += L->q[i].answer->srv_count;
     sr = adb_arena_array(&r->arena, nsrv, sizeof(*sr));
     if (qi == NULL || sr == NULL)
@@ -764,7 +797,8 @@ static adb_err build_result(lk *L, const lk_plan *plan,
         dns_query_info *x = &qi[r->query_count++];
 
         x->name = arena_str(&r->arena, q->name);
-        x->type = tnames[q->type == DNS_T_SRV ? 0 : q->type == DNS_T_A ? 1 : 2];
+        x->type = q->type == DNS_T_SRV ? "SRV" : q->type == DNS_T_URI ? "URI" :
+                  q->type == DNS_T_A ? "A" : "AAAA";
         x->status = q->status;
         x->cached = q->cached;
         x->tier = q->spec >= 0 ? plan->s[q->spec].tier : 0;
@@ -801,17 +835,32 @@ static adb_err build_result(lk *L, const lk_plan *plan,
             ep_host(L, o, conf[i].host, port, both, 0);
         }
     }
-    /* Then each SRV answer of the plan, in RFC 2782 order. */
+    /* A URI answer with a record this service uses replaces the domain's
+     * SRV records (MIT: URI first, SRV only without URI); AD's site
+     * records still come first. */
+    for (i = 0; i < L->nq; i++) {
+        const lk_query *q = &L->q[i];
+
+        if (q->type != DNS_T_URI || q->answer == NULL ||
+            q->answer->status != DNS_Q_OK)
+            continue;
+        for (j = 0; j < q->answer->srv_count; j++)
+            if (uri_usable(&plan->s[q->spec], &q->answer->srv[j]))
+                uri_used = true;
+    }
+    /* Then each SRV or URI answer of the plan, in RFC 2782 order. */
     for (i = 0; i < L->nq; i++) {
         const lk_query *q = &L->q[i];
         const lk_spec *s;
         size_t order[DNS_MAX_SRV_PER_ANSWER], n = 0;
         const char *owner;
 
-        if (q->type != DNS_T_SRV || q->answer == NULL ||
-            q->answer->status != DNS_Q_OK)
+        if ((q->type != DNS_T_SRV && q->type != DNS_T_URI) ||
+            q->answer == NULL || q->answer->status != DNS_Q_OK)
             continue;
         s = &plan->s[q->spec];
+        if (uri_used && q->type == DNS_T_SRV && s->tier >= 2)
+            continue;                     /* replaced by the URI records */
         if (dns_select_order(q->answer->srv, q->answer->srv_count,
                              L->opts->random, L->opts->random_arg, order,
                              &n) != ADB_OK)
@@ -821,9 +870,16 @@ static adb_err build_result(lk *L, const lk_plan *plan,
             return ADB_ERR_NOMEM;
         for (j = 0; j < n; j++) {
             const dns_srv_rr *rr = &q->answer->srv[order[j]];
-            dns_srv_record *x = &sr[r->srv_count++];
+            dns_srv_record *x;
 
+            if (q->type == DNS_T_URI && !uri_usable(s, rr))
+                continue;
+            x = &sr[r->srv_count++];
             x->owner = owner;
+            x->rrtype = q->type == DNS_T_URI ? "URI" : "SRV";
+            x->socktype = rr->socks == DNS_SOCK_UDP ? SOCK_DGRAM :
+                          rr->socks == DNS_SOCK_TCP ? SOCK_STREAM : 0;
+            x->primary = rr->primary;
             x->priority = rr->priority;
             x->weight = rr->weight;
             x->port = rr->port;
@@ -832,6 +888,19 @@ static adb_err build_result(lk *L, const lk_plan *plan,
             x->tier = s->tier;
             if (x->target == NULL)
                 return ADB_ERR_NOMEM;
+            if (q->type == DNS_T_URI) {
+                uint16_t port = rr->port != 0 ? rr->port : plan->default_port;
+                uint8_t bin[16];
+                int fam = strchr(rr->target, ':') != NULL ? AF_INET6
+                                                          : AF_INET;
+
+                x->port = port;
+                if (!rr->is_ip)
+                    ep_host(L, o, rr->target, port, rr->socks, s->tier);
+                else if (inet_pton(fam, rr->target, bin) == 1)
+                    ep_add(o, fam, bin, port, rr->socks, x->target, s->tier);
+                continue;
+            }
             ep_host(L, o, rr->target, s->port != 0 ? s->port : rr->port,
                     s->socks, s->tier);
         }
@@ -921,6 +990,7 @@ adb_err dns_lookup(const char *realm, dns_service svc, int socktype,
         goto cleanup;
     }
     L->opts = opts;
+    L->plan = &plan;
     L->now_ms = mono_ms();
     if (opts->dns_servers != NULL) {      /* checked before any query */
         char csv[DNS_MAX_DNS_SERVERS * 64];
@@ -946,7 +1016,7 @@ adb_err dns_lookup(const char *realm, dns_service svc, int socktype,
                 ret = ADB_ERR_MALFORMED;
                 goto cleanup;
             }
-            query_start(L, name, DNS_T_SRV, (int)i);
+            query_start(L, name, s->qtype, (int)i);
         }
     }
     run_loop(L);

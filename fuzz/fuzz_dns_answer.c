@@ -30,7 +30,8 @@ static uint32_t fixed_rand(void *arg)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static const uint16_t types[3] = { DNS_T_SRV, DNS_T_A, DNS_T_AAAA };
+    static const uint16_t types[4] = { DNS_T_SRV, DNS_T_A, DNS_T_AAAA,
+                                       DNS_T_URI };
     static dns_cache *cache;
     dns_answer *a = NULL, *back = NULL;
     size_t order[DNS_MAX_SRV_PER_ANSWER], n = 0, i;
@@ -42,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (cache == NULL && dns_cache_new(16, 64 * 1024, &cache) != ADB_OK)
         abort();
-    err = dns_answer_parse(data + 1, size - 1, types[data[0] % 3], &a, why,
+    err = dns_answer_parse(data + 1, size - 1, types[data[0] % 4], &a, why,
                            sizeof(why));
     if (err != ADB_OK) {
         check(a == NULL);
@@ -53,8 +54,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check(a->srv_count <= DNS_MAX_SRV_PER_ANSWER);
     check(a->addr_count <= DNS_MAX_GLUE);
     check(a->ttl <= DNS_MAX_TTL);
-    for (i = 0; i < a->srv_count; i++)
+    for (i = 0; i < a->srv_count; i++) {
         check(strlen(a->srv[i].target) <= DNS_NAME_MAX);
+        if (data[0] % 4 == 3)              /* URI: krb5srv udp/tcp only */
+            check(a->srv[i].socks == DNS_SOCK_UDP ||
+                  a->srv[i].socks == DNS_SOCK_TCP);
+        else
+            check(a->srv[i].socks == 0 && !a->srv[i].primary);
+    }
     for (i = 0; i < a->addr_count; i++) {
         check(strlen(a->addr[i].name) <= DNS_NAME_MAX);
         check(a->addr[i].family == AF_INET || a->addr[i].family == AF_INET6);
@@ -70,9 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (a->ttl == 0)
         a->ttl = 1;
-    check(dns_cache_put(cache, "fuzz.example", types[data[0] % 3], a, 0) ==
+    check(dns_cache_put(cache, "fuzz.example", types[data[0] % 4], a, 0) ==
           ADB_OK);
-    if (dns_cache_get(cache, "FUZZ.example", types[data[0] % 3], 0, &back) ==
+    if (dns_cache_get(cache, "FUZZ.example", types[data[0] % 4], 0, &back) ==
         ADB_OK) {
         check(back->srv_count == a->srv_count &&
               back->addr_count == a->addr_count);

@@ -104,22 +104,29 @@ typedef struct dns_options {
 /* One DNS query a lookup made (or served from the cache). */
 typedef struct dns_query_info {
     const char *name;         /* the query name, e.g. _kerberos._udp.ad.x */
-    const char *type;         /* "SRV", "A", "AAAA" */
+    const char *type;         /* "SRV", "URI", "A", "AAAA" */
     dns_qstatus status;
     bool cached;              /* answered from the cache */
-    unsigned int tier;        /* SRV: 1 site, 2 domain, 3 AD's _msdcs;
+    unsigned int tier;        /* SRV: 1 site, 2 domain (and URI), 3 AD's _msdcs;
                                * A/AAAA: 0 */
     uint32_t ttl;             /* seconds the answer is cached (0: not) */
     const char *detail;       /* a short English explanation, never NULL */
 } dns_query_info;
 
-/* One SRV record, in the order a client uses them. */
+/* One SRV record, or one krb5srv URI record (MIT 1.15+'s `_kerberos.REALM`
+ * URI; when it has usable records they replace the domain's SRV records),
+ * in the order a client uses them. */
 typedef struct dns_srv_record {
-    const char *owner;        /* the SRV query name */
-    uint16_t priority, weight, port;
-    const char *target;       /* host name, no trailing dot */
+    const char *owner;        /* the query name */
+    const char *rrtype;       /* "SRV" or "URI" */
+    uint16_t priority, weight, port; /* URI: port 0 in the record = the
+                                      * service's default, given here */
+    const char *target;       /* host name (no trailing dot); URI: or an
+                               * address */
     uint32_t ttl;
     unsigned int tier;
+    int socktype;             /* URI: SOCK_DGRAM or SOCK_STREAM; SRV: 0 */
+    bool primary;             /* URI: the "m" (primary KDC) flag */
 } dns_srv_record;
 
 /* One address to contact, in the order a client tries them. */

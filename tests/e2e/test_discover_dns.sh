@@ -3,7 +3,7 @@
 # test_discover_dns.sh ADBRIDGE - `adbridge discover` against real DNS
 # servers on loopback: dnsmasq serving crafted record sets (priorities and
 # weights, a "." target, a CNAME target, an answer too large for UDP, site
-# records, NXDOMAIN), a server that answers SERVFAIL, one that never
+# records, NXDOMAIN, MIT's krb5srv URI records), a server that answers SERVFAIL, one that never
 # answers, and a hung KDC that --probe finds and failover memory demotes.
 # Everything listens on 127.0.13.0/24; nothing is sent anywhere else.
 set -euo pipefail
@@ -24,6 +24,8 @@ cleanup() {
 trap cleanup EXIT
 
 DNS=127.0.13.1 PORT=5313
+# uri PRIO WEIGHT VALUE: a URI record's RDATA (RFC 7553) in hex, for dnsmasq's dns-rr
+uri() { /usr/bin/python3 -c 'import struct,sys; print((struct.pack(">HH", int(sys.argv[1]), int(sys.argv[2])) + sys.argv[3].encode()).hex())' "$@"; }
 big=""
 for i in $(seq 1 40); do
   big+="srv-host=_kerberos._tcp.big.test,kdc$i.big.test,88,0,10"$'\n'
@@ -40,6 +42,19 @@ local-ttl=300
 local=/ad.test/
 local=/big.test/
 local=/dot.test/
+local=/uri.test/
+local=/kkdcp.test/
+dns-rr=_kerberos.uri.test,256,$(uri 0 10 krb5srv:m:udp:kdc2.uri.test)
+dns-rr=_kerberos.uri.test,256,$(uri 0 10 krb5srv::tcp:kdc2.uri.test:8888)
+dns-rr=_kerberos.uri.test,256,$(uri 1 10 krb5srv::kkdcp:https://proxy.uri.test/KdcProxy)
+dns-rr=_kerberos.uri.test,256,$(uri 2 10 krb5srv::udp:127.0.13.13)
+srv-host=_kerberos._udp.uri.test,kdc9.uri.test,88,0,100
+srv-host=_kerberos._tcp.uri.test,kdc9.uri.test,88,0,100
+host-record=kdc2.uri.test,127.0.13.12
+host-record=kdc9.uri.test,127.0.13.19
+dns-rr=_kerberos.kkdcp.test,256,$(uri 0 0 krb5srv::kkdcp:https://proxy.kkdcp.test/)
+srv-host=_kerberos._udp.kkdcp.test,kdc9.kkdcp.test,88,0,100
+host-record=kdc9.kkdcp.test,127.0.13.19
 srv-host=_kerberos._udp.ad.test,kdc1.ad.test,88,0,100
 srv-host=_kerberos._udp.ad.test,kdc2.ad.test,88,0,50
 srv-host=_kerberos._udp.ad.test,kdc3.ad.test,88,10,0
@@ -139,7 +154,8 @@ set +e
 "$adb" discover DOT.TEST "${D[@]}" --json >"$work/dot.json" 2>"$work/err"; rc=$?
 set -e
 [ $rc = 1 ] || fail "'.' target: exit $rc"
-j 'assert d["queries"][0]["status"] == "not offered", d["queries"]' <"$work/dot.json" || fail "'.' status"
+j 'q=[x for x in d["queries"] if x["name"]=="_kerberos._udp.dot.test"]
+assert q[0]["status"] == "not offered", d["queries"]' <"$work/dot.json" || fail "'.' status"
 
 echo "-- NXDOMAIN: exit 1, says so"
 set +e
@@ -201,6 +217,27 @@ assert all("1000 ms" in x["probe"]["detail"] for x in hung), hung' <"$work/probe
   fail "concurrent probe results: $(cat "$work/probe2.json")"
 # serially the two hung endpoints alone would take 2000 ms
 [ $ms -ge 1000 ] && [ $ms -lt 1800 ] || fail "probing took $ms ms (one timeout expected)"
+
+echo "-- URI records (MIT's _kerberos.REALM krb5srv URIs) replace the domain's SRV records"
+"$adb" discover URI.TEST "${D[@]}" --json >"$work/uri.json"
+"$adb" discover URI.TEST "${D[@]}"
+j 'a=[x["address"]+"/"+x["transport"] for x in d["addresses"]]
+assert set(a[:2]) == {"127.0.13.12:88/udp", "127.0.13.12:8888/tcp"} and a[2:] == ["127.0.13.13:88/udp"], a
+s=[(x["type"], x.get("transport"), x.get("primary"), x["port"], x["target"]) for x in d["srv"]]
+assert s[0] in [("URI","udp",True,88,"kdc2.uri.test"), ("URI","tcp",False,8888,"kdc2.uri.test")], s
+assert ("URI","udp",False,88,"127.0.13.13") in s and len(s) == 3, s   # kkdcp skipped, SRV unused
+q=[x for x in d["queries"] if x["type"]=="URI"]
+assert len(q) == 1 and q[0]["name"] == "_kerberos.uri.test" and "1 skipped" in q[0]["detail"], q
+assert any(x["type"]=="SRV" and x["status"]=="NOERROR" for x in d["queries"]), d["queries"]  # asked at once
+' <"$work/uri.json" || fail "URI records: $(cat "$work/uri.json")"
+"$adb" discover URI.TEST "${D[@]}" --service pdc --json | j '
+a=[x["address"]+"/"+x["transport"] for x in d["addresses"]]
+assert a == ["127.0.13.12:88/udp"], a       # only the "m" record' || fail "URI primary flag"
+"$adb" discover KKDCP.TEST "${D[@]}" --json | j '
+a=[x["address"] for x in d["addresses"]]
+assert a == ["127.0.13.19:88"], a           # no usable URI: SRV
+q=[x for x in d["queries"] if x["type"]=="URI"][0]
+assert q["status"] == "no records" and "kkdcp" in q["detail"], q' || fail "kkdcp-only URI must fall back to SRV"
 
 echo "-- usage errors exit 2"
 set +e

@@ -114,6 +114,22 @@ static void rr_soa(msg *m, const char *owner, uint32_t ttl)
     m->b[lenpos + 1] = (uint8_t)(m->n - lenpos - 2);
 }
 
+static void rr_uri(msg *m, const char *owner, unsigned prio, unsigned w,
+                   const char *uri, uint32_t ttl)
+{
+    size_t l = strlen(uri);
+
+    putname(m, owner);
+    put16(m, DNS_T_URI);
+    put16(m, 1);
+    put32(m, ttl);
+    put16(m, (unsigned)(4 + l));
+    put16(m, prio);
+    put16(m, w);
+    memcpy(m->b + m->n, uri, l);
+    m->n += l;
+}
+
 #define Q "_kerberos._udp.ad.test"
 
 static void build_good(msg *m)
@@ -283,6 +299,75 @@ static void answer_good(void **state)
     assert_string_equal(a->addr[0].name, "kdc1.ad.test");
     assert_int_equal(a->addr[0].family, AF_INET);
     free(a);
+    free(m);
+}
+
+/* URI records (MIT 1.15+'s _kerberos.REALM): krb5srv udp/tcp kept with
+ * their flags, transport, host and port; kkdcp, other schemes and bad
+ * values skipped and counted; none left is NODATA. */
+static void answer_uri(void **state)
+{
+    static const char *const bad[] = {
+        "krb5srv::kkdcp:https://proxy.ad.test/KdcProxy",
+        "http://kdc.ad.test/", "krb5srv:m:udp", "krb5srv::sctp:kdc.ad.test",
+        "krb5srv::udp:kdc.ad.test:99999", "krb5srv::tcp:bad host",
+        "KRB5SRV::udp:",
+    };
+    msg *m = calloc(1, sizeof(*m));
+    dns_answer *a = NULL;
+    char why[128];
+    size_t i;
+
+    (void)state;
+    header(m, 0, 4 + 7, 0, 0, "_kerberos.ad.test", DNS_T_URI);
+    rr_uri(m, "_kerberos.ad.test", 0, 10, "krb5srv:m:udp:kdc1.ad.test", 600);
+    rr_uri(m, "_kerberos.ad.test", 0, 5, "KRB5SRV::TCP:kdc1.ad.test:8888", 300);
+    rr_uri(m, "_kerberos.ad.test", 1, 0, "krb5srv::udp:[2001:db8::1]:99", 900);
+    rr_uri(m, "_kerberos.ad.test", 2, 0, "krb5srv:xm:tcp:192.0.2.7", 900);
+    for (i = 0; i < 7; i++)
+        rr_uri(m, "_kerberos.ad.test", 0, 0, bad[i], 900);
+    assert_int_equal(dns_answer_parse(m->b, m->n, DNS_T_URI, &a, why,
+                                      sizeof(why)), ADB_OK);
+    assert_int_equal(a->status, DNS_Q_OK);
+    assert_int_equal(a->srv_count, 4);
+    assert_int_equal(a->ttl, 300);
+    assert_string_equal(a->srv[0].target, "kdc1.ad.test");
+    assert_int_equal(a->srv[0].socks, DNS_SOCK_UDP);
+    assert_true(a->srv[0].primary);
+    assert_int_equal(a->srv[0].port, 0);          /* the service's own */
+    assert_int_equal(a->srv[0].weight, 10);
+    assert_int_equal(a->srv[1].socks, DNS_SOCK_TCP);
+    assert_false(a->srv[1].primary);
+    assert_int_equal(a->srv[1].port, 8888);
+    assert_string_equal(a->srv[2].target, "2001:db8::1");
+    assert_true(a->srv[2].is_ip);
+    assert_int_equal(a->srv[2].port, 99);
+    assert_int_equal(a->srv[2].priority, 1);
+    assert_true(a->srv[3].primary && a->srv[3].is_ip);
+    assert_non_null(strstr(a->detail, "7 skipped"));
+    free(a);
+    a = NULL;
+    /* only unusable ones: NODATA, so SRV is used instead */
+    header(m, 0, 1, 0, 0, "_kerberos.ad.test", DNS_T_URI);
+    rr_uri(m, "_kerberos.ad.test", 0, 0, bad[0], 900);
+    assert_int_equal(dns_answer_parse(m->b, m->n, DNS_T_URI, &a, why,
+                                      sizeof(why)), ADB_OK);
+    assert_int_equal(a->status, DNS_Q_NODATA);
+    assert_int_equal(a->srv_count, 0);
+    assert_non_null(strstr(a->detail, "kkdcp"));
+    free(a);
+    a = NULL;
+    /* a URI RR too short for priority and weight */
+    header(m, 0, 1, 0, 0, "_kerberos.ad.test", DNS_T_URI);
+    putname(m, "_kerberos.ad.test");
+    put16(m, DNS_T_URI);
+    put16(m, 1);
+    put32(m, 60);
+    put16(m, 3);
+    put8(m, 0); put8(m, 0); put8(m, 1);
+    assert_int_not_equal(dns_answer_parse(m->b, m->n, DNS_T_URI, &a, why,
+                                          sizeof(why)), ADB_OK);
+    assert_null(a);
     free(m);
 }
 
@@ -735,6 +820,7 @@ int main(void)
         cmocka_unit_test(select_priorities_first),
         cmocka_unit_test(select_weights_statistics),
         cmocka_unit_test(answer_good),
+        cmocka_unit_test(answer_uri),
         cmocka_unit_test(answer_negative_and_dot),
         cmocka_unit_test(answer_bounds),
         cmocka_unit_test(answer_mutations),
