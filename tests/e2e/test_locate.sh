@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# test_locate.sh PLUGIN BED_DIR - MIT's own kinit and kvno with the locate
+# test_locate.sh PLUGIN BED_DIR ADBRIDGE - MIT's own kinit and kvno with the locate
 # plugin adbridge_locate.so installed, no `kdc =` line for AD.EXAMPLE.COM in
 # krb5.conf and dns_lookup_kdc = false:
 #   1. through the Samba AD DC's own DNS (its real SRV records): kinit
@@ -9,14 +9,18 @@
 #      KRB5_TRACE says that adbridge found nothing;
 #   3. a hung KDC (reads UDP and TCP 88, never answers) listed first by a
 #      dnsmasq in the bed's namespace: the first kinit pays one probe
-#      timeout at most, the second kinit process skips it (< 1 s).
+#      timeout at most, the second kinit process skips it (< 1 s);
+#   4. IPv6: a dnsmasq on [::1]:53 with AAAA-only targets and an MIT
+#      krb5kdc for a throw-away realm on [::1]:88, in the bed's namespace:
+#      MIT's kinit gets ::1 from the plugin and gets a ticket; `adbridge
+#      discover --dns-server [::1]:53 --probe` sees it answer on UDP and TCP.
 # The plugin is bind-mounted over MIT's plugin directory and resolv.conf
 # over /etc/resolv.conf in a private mount namespace (unshare -m), so
 # nothing outside this test sees either; all traffic stays inside the
 # bed's network namespace (loopback only).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-plugin=$1
+plugin=$1 ADBRIDGE_BIN=$3
 e2e_require
 command -v dnsmasq >/dev/null 2>&1 || PATH=$PATH:/usr/sbin
 command -v dnsmasq >/dev/null 2>&1 || e2e_cannot_run "missing dnsmasq"
@@ -125,4 +129,74 @@ grep -q "^down $HUNG " "$work/state/failover.0" || fail "the hung KDC is not in 
   { grep "$HUNG" "$work/trace-hung2"; fail "kinit 2 sent to the hung KDC"; }
 [ "$ms1" -lt 4000 ] || fail "kinit 1 took $ms1 ms (one 1 s probe expected)"
 [ "$ms2" -lt 1000 ] || fail "kinit 2 took $ms2 ms: it did not skip the hung KDC"
-echo "PASS: kinit/kvno through the locate plugin; hung KDC skipped by the second process"
+echo "-- 4. IPv6: a DNS server on [::1]:53 with AAAA-only targets and an MIT KDC on [::1]:88"
+# A throw-away realm V6.TEST (a trust in adbridge.conf, so the plugin
+# answers for it): its krb5kdc listens on ::1 only, the dnsmasq on ::1
+# gives AAAA records only; MIT gets ::1 from the plugin and kinit works.
+ip netns exec "$NETNS" ip -6 addr show dev lo | grep -q "::1/128" ||
+  fail "no ::1 in the bed's namespace"
+R6=V6.TEST D6=v6.test
+mkdir -p "$work/v6db"
+cat >"$work/kdc6.conf" <<C
+[kdcdefaults]
+	kdc_listen = [::1]:88
+	kdc_tcp_listen = [::1]:88
+[realms]
+	$R6 = {
+		database_name = $work/v6db/principal
+		key_stash_file = $work/v6db/stash
+		acl_file = $work/v6db/acl
+	}
+[logging]
+	kdc = FILE:$work/kdc6.log
+C
+: >"$work/v6db/acl"
+mpw6=$(tr -dc A-Za-z0-9 </dev/urandom | head -c 20 || true)
+upw6=$(tr -dc A-Za-z0-9 </dev/urandom | head -c 20 || true)
+KRB5_KDC_PROFILE=$work/kdc6.conf kdb5_util -r $R6 create -s -P "$mpw6" >/dev/null 2>&1 ||
+  fail "kdb5_util create $R6"
+printf 'addprinc -pw %s user6\n' "$upw6" | KRB5_KDC_PROFILE=$work/kdc6.conf kadmin.local -r $R6 >/dev/null 2>&1 ||
+  fail "addprinc user6"
+KRB5_KDC_PROFILE=$work/kdc6.conf ip netns exec "$NETNS" krb5kdc -r $R6 -P "$work/krb5kdc6.pid" ||
+  fail "krb5kdc for $R6 on ::1 did not start"
+cat >"$work/dnsmasq6.conf" <<CONF
+no-resolv
+no-hosts
+port=53
+listen-address=::1
+bind-interfaces
+local-ttl=300
+local=/$D6/
+srv-host=_kerberos._udp.$D6,kdc6.$D6,88,0,100
+srv-host=_kerberos._tcp.$D6,kdc6.$D6,88,0,100
+srv-host=_ldap._tcp.pdc._msdcs.$D6,kdc6.$D6,389,0,100
+host-record=kdc6.$D6,::1
+CONF
+ip netns exec "$NETNS" dnsmasq -C "$work/dnsmasq6.conf" --pid-file="$work/dnsmasq6.pid"
+for _ in $(seq 1 50); do
+  ip netns exec "$NETNS" ss -Hlnu "src [::1] and sport = :88" | grep -q . &&
+    ip netns exec "$NETNS" ss -Hlnt "src [::1] and sport = :88" | grep -q . &&
+    ip netns exec "$NETNS" ss -Hlnu "src [::1] and sport = :53" | grep -q . && break
+  sleep 0.1
+done
+printf '\t%s = {\n\t\tnetbios_name = V6\n\t\tdomain_sid = S-1-5-21-7-8-9\n\t}\n' $R6 >>"$work/adbridge.conf"
+echo "nameserver ::1" >"$work/resolv.v6"
+export KRB5CCNAME=FILE:$work/cc6 KRB5_TRACE=$work/trace6
+printf '%s\n' "$upw6" | run "$work/resolv.v6" kinit "user6@$R6" >/dev/null ||
+  { cat "$work/trace6"; cat "$work/kdc6.log"; fail "kinit user6@$R6 over IPv6 failed"; }
+grep "adbridge locate\|::1" "$work/trace6" | head -6
+grep -q "adbridge locate: kdc of $R6: [1-9]" "$work/trace6" || fail "the plugin did not answer for $R6"
+grep -Eq "(dgram|stream) \[?::1\]?:88" "$work/trace6" || fail "MIT did not send to ::1"
+grep -q "AS_REQ .*user6@$R6" "$work/kdc6.log" || fail "the IPv6 KDC saw no AS-REQ"
+# the CLI over IPv6: the DNS server as [::1]:53, AAAA targets, both transports probed
+ip netns exec "$NETNS" "$ADBRIDGE_BIN" discover $R6 --dns-server "[::1]:53" --probe --json \
+  >"$work/v6.json" || { cat "$work/v6.json"; fail "discover over IPv6"; }
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+a = [(x["address"], x["transport"], x["probe"]["answered"]) for x in d["addresses"]]
+assert ("[::1]:88", "udp", True) in a and ("[::1]:88", "tcp", True) in a, a
+assert any(q["type"] == "AAAA" and q["status"] == "NOERROR" for q in d["queries"]) or \
+       all(x["address"].startswith("[") for x in d["addresses"]), d["queries"]
+' "$work/v6.json" || fail "discover over IPv6: $(cat "$work/v6.json")"
+echo "PASS: kinit/kvno through the locate plugin; hung KDC skipped by the second process; IPv6 DNS and KDC"
