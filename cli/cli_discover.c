@@ -17,6 +17,7 @@
 #include "cli_conf.h"
 #include "cli_json.h"
 #include "conf.h"
+#include "adb_hostport.h"
 #include "dns.h"
 #include "dns_probe.h"
 
@@ -31,6 +32,17 @@ typedef struct cli_probe {
     bool done;
     dns_probe_result r;
 } cli_probe;
+
+/* Where the site came from, and the LDAP ping that found it. */
+typedef struct cli_site {
+    const char *source;          /* "option", "configuration", "ldap-ping",
+                                  * "none" */
+    bool pinged;
+    adb_err ping_err;
+    char why[160];
+    char dc[DNS_NAME_MAX + 1];
+    dns_netlogon nl;
+} cli_site;
 
 static const char *tier_name(unsigned int tier)
 {
@@ -53,7 +65,9 @@ static void help(void)
            " krb5srv URI records, when present, replace\nthe domain's SRV"
            " records), in RFC 2782 order, and their addresses in the\norder"
            " a client tries them.\n\n"
-           "  --site S            AD site (default: the trust's site)\n"
+           "  --site S            AD site (default: the trust's site, else the"
+           " one AD's LDAP\n                      ping of a DC names for this"
+           " host)\n"
            "  --service NAME      kdc (default), kpasswd, pdc, ldap or gc\n"
            "  --dns-server A[:P]  DNS server to ask (repeatable; default: the"
            " configuration's\n                      dns_servers, else"
@@ -68,13 +82,22 @@ static void help(void)
 }
 
 static void print_text(const dns_result *r, const char *site,
-                       const cli_probe *probes)
+                       const cli_site *cs, const cli_probe *probes)
 {
     size_t i;
     char buf[80];
 
-    printf("realm %s, service %s, site %s\n", r->realm,
-           dns_service_name(r->service), site != NULL ? site : "(none)");
+    printf("realm %s, service %s, site %s (%s)\n", r->realm,
+           dns_service_name(r->service), site != NULL ? site : "(none)",
+           cs->source);
+    if (cs->pinged && cs->ping_err == ADB_OK)
+        printf("LDAP ping: DC %s (%s) in site %s; this host's site %s,"
+               " next closest %s\n", cs->nl.dc_host, cs->dc,
+               cs->nl.dc_site[0] ? cs->nl.dc_site : "(none)",
+               cs->nl.client_site[0] ? cs->nl.client_site : "(none)",
+               cs->nl.next_site[0] ? cs->nl.next_site : "(none)");
+    else if (cs->pinged)
+        printf("LDAP ping: %s\n", cs->why);
     printf("\nSRV and URI records, in the order they are used:\n");
     if (r->srv_count == 0)
         printf("  (none)\n");
@@ -132,7 +155,7 @@ static void print_text(const dns_result *r, const char *site,
 }
 
 static void print_json(cli_json *js, const dns_result *r, const char *site,
-                       const cli_probe *probes)
+                       const cli_site *cs, const cli_probe *probes)
 {
     size_t i;
     char buf[80];
@@ -144,6 +167,32 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
     cli_json_string(js, dns_service_name(r->service));
     cli_json_key(js, "site");
     cli_json_string(js, site);
+    cli_json_key(js, "site_source");
+    cli_json_string(js, cs->source);
+    if (cs->pinged) {
+        cli_json_key(js, "ldap_ping");
+        cli_json_object_begin(js);
+        cli_json_key(js, "ok");
+        cli_json_bool(js, cs->ping_err == ADB_OK);
+        if (cs->ping_err == ADB_OK) {
+            cli_json_key(js, "dc");
+            cli_json_string(js, cs->nl.dc_host);
+            cli_json_key(js, "dc_site");
+            cli_json_string(js, cs->nl.dc_site);
+            cli_json_key(js, "client_site");
+            cli_json_string(js, cs->nl.client_site);
+            cli_json_key(js, "next_closest_site");
+            cli_json_string(js, cs->nl.next_site);
+            cli_json_key(js, "forest");
+            cli_json_string(js, cs->nl.forest);
+            cli_json_key(js, "netbios_domain");
+            cli_json_string(js, cs->nl.netbios_domain);
+        } else {
+            cli_json_key(js, "error");
+            cli_json_string(js, cs->why);
+        }
+        cli_json_object_end(js);
+    }
     cli_json_key(js, "srv");
     cli_json_array_begin(js);
     for (i = 0; i < r->srv_count; i++) {
@@ -340,6 +389,7 @@ int cli_discover_main(int argc, char **argv)
     dns_result *r = NULL;
     dns_cache *cache = NULL;
     cli_probe *probes = NULL;
+    cli_site cs;
     dns_options opts;
     unsigned long timeout = DNS_DEFAULT_TIMEOUT_MS;
     bool probe = false, json = false;
@@ -348,6 +398,7 @@ int cli_discover_main(int argc, char **argv)
     adb_err err;
 
     dns_options_init(&opts);
+    memset(&cs, 0, sizeof(cs));
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", lopts, NULL)) != -1) {
@@ -407,13 +458,14 @@ int cli_discover_main(int argc, char **argv)
     if (trust != NULL) {
         opts.configured = trust->kdcs;
         opts.configured_count = trust->kdc_count;
-        if (site == NULL)
+        if (site == NULL && trust->site != NULL) {
             site = trust->site;
+            cs.source = "configuration";
+        }
     }
     opts.dns_with_configured = true;
     if (servers[0] != '\0')
         opts.dns_servers = servers;
-    opts.site = site;
     opts.timeout_ms = (unsigned int)timeout;
     env = secure_getenv(CLI_DISCOVER_STATE_ENV);
     if (env != NULL)
@@ -423,6 +475,30 @@ int cli_discover_main(int argc, char **argv)
         goto cleanup;
     }
     opts.cache = cache;
+    /* No site given: ask a DC which site this host is in (the kdc and
+     * ldap lookups have site records; AD's LDAP ping, MS-ADTS 6.3.3). */
+    if (site != NULL && cs.source == NULL)
+        cs.source = "option";
+    if (site == NULL && (svc == DNS_SERVICE_KDC || svc == DNS_SERVICE_LDAP) &&
+        adb_hostname_valid(realm, false)) {
+        cs.pinged = true;
+        cs.ping_err = dns_site_discover(realm, &opts, (unsigned int)timeout,
+                                        &cs.nl, cs.dc, sizeof(cs.dc), cs.why,
+                                        sizeof(cs.why));
+        if (cs.ping_err == ADB_OK) {
+            const char *found = cs.nl.client_site[0] != '\0' ?
+                                cs.nl.client_site : cs.nl.next_site;
+
+            if (found[0] != '\0' && adb_hostname_valid(found, true) &&
+                strchr(found, '.') == NULL) {
+                site = found;
+                cs.source = "ldap-ping";
+            }
+        }
+    }
+    if (cs.source == NULL)
+        cs.source = "none";
+    opts.site = site;
     err = dns_lookup(realm, svc, 0, &opts, &r);
     if (err == ADB_ERR_MALFORMED) {
         status = cli_usage_error(cli_discover_usage,
@@ -450,12 +526,12 @@ int cli_discover_main(int argc, char **argv)
         int st;
 
         cli_json_init(&js, stdout);
-        print_json(&js, r, site, probes);
+        print_json(&js, r, site, &cs, probes);
         st = cli_finish_json(&js);
         if (st != CLI_EXIT_OK)
             status = st;
     } else {
-        print_text(r, site, probes);
+        print_text(r, site, &cs, probes);
     }
     if (r->endpoint_count == 0)
         cli_error("no %s found for %s", dns_service_name(svc), realm);

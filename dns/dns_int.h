@@ -197,4 +197,38 @@ int dns_failover_state(const dns_failover *fo, int family,
 void dns_failover_set(dns_failover *fo, int family, const uint8_t *addr,
                       bool down, int64_t until);
 
+/* ---- dns_cldap.c: the LDAP ping's pieces (dns.h has the ping) ---- */
+
+/*
+ * dns_cldap_request - the CLDAP search request of message @msgid asking
+ * the rootDSE for Netlogon with (&(DnsDomain=@domain)(NtVer=@ntver)),
+ * BER-encoded by liblber into @buf (@size bytes); its length in
+ * *@len_out.  Returns ADB_OK, ADB_ERR_INVALID, ADB_ERR_LIMIT, ADB_ERR_NOMEM.
+ */
+adb_err dns_cldap_request(int msgid, const char *domain, uint32_t ntver,
+                          uint8_t *buf, size_t size, size_t *len_out);
+
+/*
+ * dns_cldap_reply_parse - the Netlogon value of a CLDAP reply @msg
+ * (@len bytes) to message @msgid, copied into @blob (@size bytes), its
+ * length in *@bloblen.  Returns ADB_OK; ADB_ERR_NOT_FOUND (no entry or
+ * no Netlogon attribute), ADB_ERR_MALFORMED, ADB_ERR_LIMIT with @why.
+ */
+adb_err dns_cldap_reply_parse(const uint8_t *msg, size_t len, int msgid,
+                              uint8_t *blob, size_t size, size_t *bloblen,
+                              char *why, size_t whylen);
+
+/*
+ * dns_netlogon_parse - a NETLOGON_SAM_LOGON_RESPONSE_EX (MS-ADTS 6.3.1.9)
+ * of @len bytes, answering a ping with NtVer @ntver (DcSockAddr and
+ * NextClosestSiteName may be there only when asked for, and are read only
+ * when bytes are left before the fixed 8-byte tail: Samba omits the
+ * latter), into *@out (zeroed first).  Every field is read with the bounded reader, names expanded by
+ * c-ares (pointers into the blob, loops refused) and bounded by the
+ * fields' sizes; the blob must end after Lm20Token.  Returns ADB_OK,
+ * ADB_ERR_TRUNCATED, ADB_ERR_MALFORMED, ADB_ERR_LIMIT (with @why).
+ */
+adb_err dns_netlogon_parse(const uint8_t *blob, size_t len, uint32_t ntver,
+                           dns_netlogon *out, char *why, size_t whylen);
+
 #endif /* DNS_INT_H */

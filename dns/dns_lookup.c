@@ -173,8 +173,11 @@ static void plan_build(dns_service svc, bool have_site, lk_plan *p)
         p->default_port = 88;
         /* AD registers site records over TCP only (MS-ADTS 6.3.2.3); its
          * KDCs serve UDP on the same port. */
-        if (have_site)
+        if (have_site) {
+            /* the DCs' KDCs of the site (MS-ADTS 6.3.2.3), then any */
+            plan_add(p, "_kerberos._tcp.", 1, both, 0, "._sites.dc._msdcs.");
             plan_add(p, "_kerberos._tcp.", 1, both, 0, "._sites.");
+        }
         plan_add_uri(p, "_kerberos.", false);
         plan_add(p, "_kerberos._udp.", 2, SOCK_MASK_UDP, 0, NULL);
         plan_add(p, "_kerberos._tcp.", 2, SOCK_MASK_TCP, 0, NULL);

@@ -222,4 +222,66 @@ bool dns_failover_known_good(const dns_options *opts,
  * NUL-terminated when @size > 0).  Returns @buf. */
 char *dns_endpoint_format(const struct sockaddr *sa, char *buf, size_t size);
 
+/* ---- AD's LDAP ping (MS-ADTS 6.3.3; dns_cldap.c) ------------------- */
+
+#define DNS_NETLOGON_OP_RESPONSE_EX 23   /* LOGON_SAM_LOGON_RESPONSE_EX */
+#define DNS_NETLOGON_OP_UNKNOWN_EX  25   /* LOGON_SAM_USER_UNKNOWN_EX */
+#define DNS_NETLOGON_NT_5           0x02u
+#define DNS_NETLOGON_NT_5EX         0x04u
+#define DNS_NETLOGON_NT_5EX_WITH_IP 0x08u
+#define DNS_NETLOGON_NT_WITH_CLOSEST_SITE 0x10u
+/* What adbridge asks for: 5 | 5EX | WITH_CLOSEST_SITE (0x16), as SSSD */
+#define DNS_NETLOGON_NTVER (DNS_NETLOGON_NT_5 | DNS_NETLOGON_NT_5EX | \
+                            DNS_NETLOGON_NT_WITH_CLOSEST_SITE)
+#define DNS_SITE_MAX 63      /* a site name we use in DNS: one label */
+
+/* A DC's answer to the LDAP ping (names as the DC sent them, "" when
+ * absent). */
+typedef struct dns_netlogon {
+    uint16_t opcode;
+    uint32_t flags;          /* DS_*_FLAG of the DC */
+    uint8_t domain_guid[16];
+    char forest[DNS_NAME_MAX + 1];
+    char domain[DNS_NAME_MAX + 1];
+    char dc_host[DNS_NAME_MAX + 1];
+    char netbios_domain[DNS_SITE_MAX + 1];
+    char netbios_host[DNS_SITE_MAX + 1];
+    char user[DNS_NAME_MAX + 1];
+    char dc_site[DNS_SITE_MAX + 1];
+    char client_site[DNS_SITE_MAX + 1];  /* this client's site, "" if
+                                          * its address is in no subnet */
+    char next_site[DNS_SITE_MAX + 1];    /* NextClosestSiteName */
+    uint32_t nt_version;
+} dns_netlogon;
+
+/*
+ * dns_ldap_ping - send the LDAP ping for @domain to the first (at most 5)
+ * of @count DCs at once (UDP, port included in each address) and take the
+ * first answer that decodes, waiting at most @timeout_ms in all.
+ *
+ * @out: filled on ADB_OK; *@which = the index of the DC that answered.
+ * Returns ADB_OK, ADB_ERR_NOT_FOUND (no answer in time; @why says), an
+ * answer's decoding error (ADB_ERR_MALFORMED, _TRUNCATED, _LIMIT; @why),
+ * ADB_ERR_INVALID, ADB_ERR_NOMEM.
+ */
+adb_err dns_ldap_ping(const struct sockaddr *const *dcs,
+                      const socklen_t *dclens, size_t count,
+                      const char *domain, unsigned int timeout_ms,
+                      dns_netlogon *out, size_t *which, char *why,
+                      size_t whylen);
+
+/*
+ * dns_site_discover - this client's AD site: the domain's DCs from DNS
+ * (`_ldap._tcp.dc._msdcs.D` with @opts, no site), then dns_ldap_ping() to
+ * the first five of them at once (@timeout_ms in all), as SSSD does.
+ *
+ * @out: the answer (client_site, else next_site, is the site to use);
+ * @dc_out: the name of the DC that answered (@dclen bytes).
+ * Returns ADB_OK or the error of the lookup or the ping (@why says).
+ */
+adb_err dns_site_discover(const char *realm, const dns_options *opts,
+                          unsigned int timeout_ms, dns_netlogon *out,
+                          char *dc_out, size_t dclen, char *why,
+                          size_t whylen);
+
 #endif /* DNS_H */

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <krb5.h>
+#include <lber.h>
 
 #include "adb_hostport.h"
 #include "dns_int.h"
@@ -813,6 +814,218 @@ static void probe_concurrent(void **state)
     krb5_free_context(ctx);
 }
 
+/* ---- the LDAP ping (dns_cldap.c) ------------------------------------ */
+
+/* The NETLOGON_SAM_LOGON_RESPONSE_EX the bed's Samba 4.17 DC sent to the
+ * ping (NtVer 0x16): no NextClosestSiteName, compressed names. */
+static const uint8_t samba_nl[] = {
+    0x17, 0x00, 0x00, 0x00, 0xbd, 0x11, 0x00, 0x00, 0xa4, 0x78, 0x48, 0x6a,
+    0xef, 0x52, 0xf7, 0x41, 0xa9, 0x2f, 0x36, 0x76, 0xe0, 0xf1, 0x56, 0x9a,
+    0x02, 0x61, 0x64, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03,
+    0x63, 0x6f, 0x6d, 0x00, 0xc0, 0x18, 0x03, 0x64, 0x63, 0x31, 0xc0, 0x18,
+    0x04, 0x41, 0x44, 0x45, 0x58, 0x00, 0x03, 0x44, 0x43, 0x31, 0x00, 0x00,
+    0x17, 0x44, 0x65, 0x66, 0x61, 0x75, 0x6c, 0x74, 0x2d, 0x46, 0x69, 0x72,
+    0x73, 0x74, 0x2d, 0x53, 0x69, 0x74, 0x65, 0x2d, 0x4e, 0x61, 0x6d, 0x65,
+    0x00, 0xc0, 0x3c, 0x05, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff
+};
+
+/* A Windows-style reply: DcSockAddr (asked with 5EX_WITH_IP) and a
+ * NextClosestSiteName, client in site "Branch". */
+static size_t windows_nl(uint8_t *b)
+{
+    static const uint8_t head[24] = { 0x17, 0, 0, 0, 0xfd, 0x03, 0, 0 };
+    msg *m = calloc(1, sizeof(*m));
+    size_t n;
+
+    memcpy(m->b, head, sizeof(head));
+    m->n = sizeof(head);
+    putname(m, "ad.test");                /* forest, at 24 */
+    put8(m, 0xc0); put8(m, 24);           /* domain: pointer */
+    put8(m, 3); memcpy(m->b + m->n, "dc1", 3); m->n += 3;
+    put8(m, 0xc0); put8(m, 24);           /* dc1.ad.test */
+    putname(m, "AD");
+    putname(m, "DC1");
+    put8(m, 0);                           /* no user */
+    putname(m, "HQ");
+    putname(m, "Branch");
+    put8(m, 16);                          /* DcSockAddrSize + sockaddr_in */
+    memset(m->b + m->n, 0, 16); m->n += 16;
+    putname(m, "HQ");
+    put32(m, 0x0d000000); put16(m, 0xffff); put16(m, 0xffff);
+    n = m->n;
+    memcpy(b, m->b, n);
+    free(m);
+    return n;
+}
+
+static void netlogon_parse(void **state)
+{
+    uint8_t w[512], loop[64];
+    dns_netlogon nl;
+    char why[160];
+    size_t n, i;
+
+    (void)state;
+    assert_int_equal(dns_netlogon_parse(samba_nl, sizeof(samba_nl),
+                                        DNS_NETLOGON_NTVER, &nl, why,
+                                        sizeof(why)), ADB_OK);
+    assert_int_equal(nl.opcode, DNS_NETLOGON_OP_RESPONSE_EX);
+    assert_string_equal(nl.forest, "ad.example.com");
+    assert_string_equal(nl.domain, "ad.example.com");
+    assert_string_equal(nl.dc_host, "dc1.ad.example.com");
+    assert_string_equal(nl.netbios_domain, "ADEX");
+    assert_string_equal(nl.netbios_host, "DC1");
+    assert_string_equal(nl.user, "");
+    assert_string_equal(nl.dc_site, "Default-First-Site-Name");
+    assert_string_equal(nl.client_site, "Default-First-Site-Name");
+    assert_string_equal(nl.next_site, "");
+    assert_int_equal(nl.nt_version, 5);
+    n = windows_nl(w);
+    assert_int_equal(dns_netlogon_parse(w, n, DNS_NETLOGON_NTVER |
+                                        DNS_NETLOGON_NT_5EX_WITH_IP, &nl,
+                                        why, sizeof(why)), ADB_OK);
+    assert_string_equal(nl.dc_host, "dc1.ad.test");
+    assert_string_equal(nl.client_site, "Branch");
+    assert_string_equal(nl.next_site, "HQ");
+    /* every truncation of both is an error, never a crash */
+    for (i = 0; i < sizeof(samba_nl); i++)
+        assert_int_not_equal(dns_netlogon_parse(samba_nl, i,
+                                                DNS_NETLOGON_NTVER, &nl, why,
+                                                sizeof(why)), ADB_OK);
+    /* with the optional fields, a cut that leaves exactly the 8-byte tail
+     * can read as a reply without them (the format cannot tell): never a
+     * crash, and what is read stays within its fields */
+    for (i = 0; i < n; i++)
+        if (dns_netlogon_parse(w, i, DNS_NETLOGON_NTVER |
+                               DNS_NETLOGON_NT_5EX_WITH_IP, &nl, why,
+                               sizeof(why)) == ADB_OK)
+            assert_true(strlen(nl.next_site) < sizeof(nl.next_site) &&
+                        i >= 8);
+    /* trailing bytes, a wrong opcode */
+    assert_int_not_equal(dns_netlogon_parse(samba_nl, sizeof(samba_nl) - 1,
+                                            DNS_NETLOGON_NTVER, &nl, why,
+                                            sizeof(why)), ADB_OK);
+    memcpy(w, samba_nl, sizeof(samba_nl));
+    w[sizeof(samba_nl)] = 0;
+    assert_int_not_equal(dns_netlogon_parse(w, sizeof(samba_nl) + 1,
+                                            DNS_NETLOGON_NTVER & ~DNS_NETLOGON_NT_WITH_CLOSEST_SITE,
+                                            &nl, why, sizeof(why)), ADB_OK);
+    w[0] = 0x13;
+    assert_int_equal(dns_netlogon_parse(w, sizeof(samba_nl),
+                                        DNS_NETLOGON_NTVER, &nl, why,
+                                        sizeof(why)), ADB_ERR_MALFORMED);
+    assert_non_null(strstr(why, "opcode"));
+    /* a name pointing at itself */
+    memset(loop, 0, sizeof(loop));
+    loop[0] = 0x17;
+    loop[24] = 0xc0;
+    loop[25] = 24;
+    assert_int_equal(dns_netlogon_parse(loop, sizeof(loop),
+                                        DNS_NETLOGON_NTVER, &nl, why,
+                                        sizeof(why)), ADB_ERR_MALFORMED);
+    /* a site name longer than a label field holds */
+    {
+        msg *m = calloc(1, sizeof(*m));
+        char big[70];
+
+        memset(big, 'x', 69);
+        big[69] = '\0';
+        m->n = 24;
+        m->b[0] = 0x17;
+        for (i = 0; i < 6; i++)
+            put8(m, 0);
+        put8(m, 63); memset(m->b + m->n, 'x', 63); m->n += 63;
+        put8(m, 6); memset(m->b + m->n, 'y', 6); m->n += 6; put8(m, 0);
+        put8(m, 0);
+        put32(m, 5); put32(m, 0xffffffff);
+        assert_int_equal(dns_netlogon_parse(m->b, m->n, DNS_NETLOGON_NTVER,
+                                            &nl, why, sizeof(why)),
+                         ADB_ERR_LIMIT);
+        assert_non_null(strstr(why, "DcSiteName"));
+        free(m);
+    }
+}
+
+/* The request's BER (liblber) decodes to the search MS-ADTS 6.3.3 asks
+ * for; a reply built with liblber gives back its Netlogon value; replies
+ * that are not ours or carry no entry are refused. */
+static void cldap_messages(void **state)
+{
+    uint8_t req[512], out[512];
+    size_t len = 0, bl = 0;
+    struct berval in, *bv = NULL, base, a1, v1, a2, v2, attr;
+    BerElement *ber;
+    ber_int_t id, scope, deref, sl, tl, typesonly;
+    ber_len_t l;
+    ber_tag_t tag;
+    char why[160];
+
+    (void)state;
+    assert_int_equal(dns_cldap_request(7, "ad.example.com",
+                                       DNS_NETLOGON_NTVER, req, sizeof(req),
+                                       &len), ADB_OK);
+    in.bv_val = (char *)req;
+    in.bv_len = len;
+    ber = ber_init(&in);
+    assert_non_null(ber);
+    tag = ber_scanf(ber, "{it{mee", &id, &tag, &base, &scope, &deref);
+    assert_int_not_equal(tag, LBER_ERROR);
+    assert_int_equal(id, 7);
+    assert_int_equal(base.bv_len, 0);
+    assert_int_equal(scope, 0);
+    tag = ber_scanf(ber, "iib", &sl, &tl, &typesonly);
+    assert_int_not_equal(tag, LBER_ERROR);
+    assert_int_equal(ber_peek_tag(ber, &l), 0xa0);
+    tag = ber_scanf(ber, "{{mm}{mm}}{m}}}", &a1, &v1, &a2, &v2, &attr);
+    assert_int_not_equal(tag, LBER_ERROR);
+    assert_true(a1.bv_len == 9 && memcmp(a1.bv_val, "DnsDomain", 9) == 0);
+    assert_true(v1.bv_len == 14 && memcmp(v1.bv_val, "ad.example.com", 14) == 0);
+    assert_true(a2.bv_len == 5 && memcmp(a2.bv_val, "NtVer", 5) == 0);
+    assert_true(v2.bv_len == 4 && memcmp(v2.bv_val, "\x16\0\0\0", 4) == 0);
+    assert_true(attr.bv_len == 8 && memcmp(attr.bv_val, "Netlogon", 8) == 0);
+    ber_free(ber, 1);
+    assert_int_equal(dns_cldap_request(7, NULL, 0, req, sizeof(req), &len),
+                     ADB_ERR_INVALID);
+    assert_int_equal(dns_cldap_request(7, "ad.example.com", 0, req, 10,
+                                       &len), ADB_ERR_LIMIT);
+    /* a searchResEntry with an unasked attribute first, then Netlogon */
+    ber = ber_alloc_t(LBER_USE_DER);
+    assert_int_not_equal(ber_printf(ber, "{it{s{{s[ss]}{s[o]}}}}", 7,
+                                    (ber_tag_t)0x64, "", "other", "a", "b",
+                                    "netlogon", (const char *)samba_nl,
+                                    (ber_len_t)sizeof(samba_nl)), -1);
+    assert_int_equal(ber_flatten(ber, &bv), 0);
+    ber_free(ber, 1);
+    assert_int_equal(dns_cldap_reply_parse((uint8_t *)bv->bv_val, bv->bv_len,
+                                           7, out, sizeof(out), &bl, why,
+                                           sizeof(why)), ADB_OK);
+    assert_int_equal(bl, sizeof(samba_nl));
+    assert_memory_equal(out, samba_nl, sizeof(samba_nl));
+    assert_int_equal(dns_cldap_reply_parse((uint8_t *)bv->bv_val, bv->bv_len,
+                                           8, out, sizeof(out), &bl, why,
+                                           sizeof(why)), ADB_ERR_MALFORMED);
+    assert_non_null(strstr(why, "not 8"));
+    assert_int_equal(dns_cldap_reply_parse((uint8_t *)bv->bv_val, bv->bv_len,
+                                           7, out, 16, &bl, why, sizeof(why)),
+                     ADB_ERR_LIMIT);
+    for (len = 0; len < bv->bv_len; len++)
+        assert_int_not_equal(dns_cldap_reply_parse((uint8_t *)bv->bv_val, len,
+                                                   7, out, sizeof(out), &bl,
+                                                   why, sizeof(why)), ADB_OK);
+    ber_bvfree(bv);
+    bv = NULL;
+    /* searchResDone only: the DC did not answer with an entry */
+    ber = ber_alloc_t(LBER_USE_DER);
+    assert_int_not_equal(ber_printf(ber, "{it{ess}}", 7, (ber_tag_t)0x65, 0,
+                                    "", ""), -1);
+    assert_int_equal(ber_flatten(ber, &bv), 0);
+    ber_free(ber, 1);
+    assert_int_equal(dns_cldap_reply_parse((uint8_t *)bv->bv_val, bv->bv_len,
+                                           7, out, sizeof(out), &bl, why,
+                                           sizeof(why)), ADB_ERR_NOT_FOUND);
+    ber_bvfree(bv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -830,6 +1043,8 @@ int main(void)
         cmocka_unit_test(lookup_misuse),
         cmocka_unit_test(lookup_configured),
         cmocka_unit_test(probe_concurrent),
+        cmocka_unit_test(netlogon_parse),
+        cmocka_unit_test(cldap_messages),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
