@@ -407,8 +407,8 @@ static adb_err parse_uri(const uint8_t *msg, size_t len, dns_answer **out,
         a->status = DNS_Q_NODATA;
     if (skipped > 0)
         snprintf(a->detail, sizeof(a->detail),
-                 "%zu krb5srv udp/tcp record(s); %zu skipped (%s)", kept,
-                 skipped, last);
+                 "%u usable, %u skipped (%.40s)", (unsigned int)kept,
+                 (unsigned int)skipped, last);
     ret = ADB_OK;
 
 cleanup:
