@@ -6,13 +6,15 @@
 # page's #user, #role, #rights and #how elements, one "id: text" per line;
 # a screenshot of the page goes to SCREENSHOT.
 #   MODE negotiate: the server is allow-listed for Negotiate; the ticket
-#        comes from $KRB5CCNAME (set by the caller);
+#        comes from $KRB5CCNAME (set by the caller); the profile's Local
+#        State has GSSAPI enabled and the SPN's CNAME lookup off;
 #   MODE basic: no allow-list (Chromium will not do Negotiate) and the
 #        password (first line of PASSWORD_FILE) and USER are given as the
 #        URL's userinfo, which Chromium answers the Basic challenge with.
 # Runs inside the bed's namespace; the host name is mapped to the server's
 # loopback address with --host-resolver-rules (ADB_RESOLVE "HOST ADDR");
 # only the server's own certificate is accepted (ADB_SPKI, its SPKI hash).
+import json
 import os
 import sys
 import urllib.parse
@@ -42,6 +44,16 @@ def main():
         opts.add_argument("--net-log-capture-mode=Everything")
     if mode == "negotiate":
         opts.add_argument("--auth-server-allowlist=" + host)
+        # Chromium on Linux loads the GSSAPI library only once a Negotiate
+        # challenge has been seen (the local-state pref below; it then
+        # restarts its network service), so a fresh profile's first
+        # challenge would go unanswered. And it asks for HTTP@<canonical
+        # name>, which --host-resolver-rules makes the address: the SPN
+        # is to be the URL's host name.
+        with open(os.path.join(os.environ["ADB_PROFILE"], "Local State"), "w",
+                  encoding="utf-8") as f:
+            json.dump({"net": {"received_http_auth_negotiate_headers": True},
+                       "auth": {"disable_negotiate_cname_lookup": True}}, f)
     elif mode == "basic":
         with open(sys.argv[4], encoding="utf-8") as f:
             pw = f.readline().rstrip("\n")

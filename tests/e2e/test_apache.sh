@@ -17,9 +17,8 @@
 #     there, and GssapiSSLonly refuses a password on a non-TLS port that has
 #     the authentication configured (a test-only misconfiguration);
 #   - headless Chromium (Debian's, through chromedriver) signs in as alice
-#     and bob with a password and shows /admin and /view (bob: 403 on
-#     /admin); screenshots go to ARTIFACT_DIR. Chromium's Negotiate is not
-#     tested: this Chromium declines the scheme (see the browser section).
+#     and bob with Negotiate (their ccaches) and with a password, and shows
+#     /admin and /view (bob: 403 on /admin); screenshots go to ARTIFACT_DIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
@@ -296,7 +295,7 @@ echo "  non-TLS port with GssapiSSLonly, Negotiate: HTTP $c"
 
 # debugging aid: ADB_APACHE_HOLD=SECONDS keeps Apache up before the browser
 [ -z "${ADB_APACHE_HOLD:-}" ] || { echo "  holding $ADB_APACHE_HOLD s: $work"; sleep "$ADB_APACHE_HOLD"; }
-echo "== headless Chromium as alice and bob (password)"
+echo "== headless Chromium as alice and bob (Negotiate and password)"
 # browser USER MODE PATH -> $work/page (rendered text), screenshot artifact
 browser() {
   local u=$1 mode=$2 p=$3 shot="$artifacts/chromium-$1-$2-${3#/}.png"
@@ -315,12 +314,9 @@ browser() {
   echo "  screenshot: $shot"
 }
 page_has() { grep -qxF -- "$1" "$work/page" || { cat "$work/page"; cp -f "$work/chrome.log.netlog.json" "$artifacts/" 2>/dev/null; fail "chromium $2: expected '$1'"; }; }
-# Debian's Chromium 156 declines Negotiate (its net log: AUTH_HANDLER_CREATE_RESULT
-# negotiate ERR_UNSUPPORTED_AUTH_SCHEME, the GSSAPI library is never called,
-# headless or under Xvfb, with --auth-server-allowlist or the AuthServerAllowlist
-# policy), so the browser signs in with the password; Negotiate is curl's above.
-for mode in basic; do
-  how="how: Signed in with: password (Basic over HTTPS)"
+for mode in negotiate basic; do
+  [ $mode = negotiate ] && how="how: Signed in with: Kerberos ticket (Negotiate)" \
+                        || how="how: Signed in with: password (Basic over HTTPS)"
   fresh alice; fresh bob
   browser alice $mode /admin
   page_has "user: Signed in as: alice@$AD_REALM" "alice $mode /admin"
