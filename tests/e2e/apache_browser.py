@@ -36,12 +36,10 @@ def main():
               "--host-resolver-rules=MAP %s %s" % (host, addr),
               "--ignore-certificate-errors-spki-list=" + os.environ["ADB_SPKI"]):
         opts.add_argument(a)
-    if os.environ.get("ADB_CHROME_LOG"):
-        opts.add_argument("--enable-logging")
-        opts.add_argument("--v=1")
-        opts.add_argument("--log-file=" + os.environ["ADB_CHROME_LOG"])
-        opts.add_argument("--log-net-log=" + os.environ["ADB_CHROME_LOG"] + ".netlog.json")
-        opts.add_argument("--net-log-capture-mode=Everything")
+    # the net log (default capture mode: no cookies or credentials) for a
+    # failed Negotiate; never with a password in the URL
+    if os.environ.get("ADB_NETLOG") and mode == "negotiate":
+        opts.add_argument("--log-net-log=" + os.environ["ADB_NETLOG"])
     if mode == "negotiate":
         opts.add_argument("--auth-server-allowlist=" + host)
         # Chromium on Linux loads the GSSAPI library only once a Negotiate

@@ -305,7 +305,7 @@ browser() {
     ( umask 077; pw_of "$u" >"$work/pw" )
   fi
   tb env HOME="$work/profile" KRB5_CONFIG="$work/krb5.conf" KRB5CCNAME="FILE:$work/$u.cc" \
-    ADB_RESOLVE="$HOST $ADDR" ADB_SPKI="$spki" ADB_PROFILE="$work/profile" ADB_CHROME_LOG="$work/chrome.log" \
+    ADB_RESOLVE="$HOST $ADDR" ADB_SPKI="$spki" ADB_PROFILE="$work/profile" ADB_NETLOG="$work/netlog-$u-$mode.json" \
     $SYS_PY "$E2E_HOME/apache_browser.py" "https://$HOST$p" "$shot" "$mode" "$work/pw" "$u@$AD_REALM" \
     >"$work/page" 2>"$work/browser.err" || { cat "$work/browser.err"; rm -f "$work/pw"; fail "chromium: $u $mode $p"; }
   rm -f "$work/pw"
@@ -313,7 +313,7 @@ browser() {
   sed "s|^|  $u $mode $p: |" "$work/page"
   echo "  screenshot: $shot"
 }
-page_has() { grep -qxF -- "$1" "$work/page" || { cat "$work/page"; cp -f "$work/chrome.log.netlog.json" "$artifacts/" 2>/dev/null; fail "chromium $2: expected '$1'"; }; }
+page_has() { grep -qxF -- "$1" "$work/page" || { cat "$work/page"; cp -f "$work"/netlog-*.json "$artifacts/" 2>/dev/null; fail "chromium $2: expected '$1'"; }; }
 for mode in negotiate basic; do
   [ $mode = negotiate ] && how="how: Signed in with: Kerberos ticket (Negotiate)" \
                         || how="how: Signed in with: password (Basic over HTTPS)"

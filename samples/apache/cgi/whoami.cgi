@@ -35,17 +35,19 @@ add() {
 add "$(right_of "${ADB_IND:-}")"
 i=1
 while [ "$i" -le 64 ]; do
-    eval "b=\${ADB_IND_$i-unset}"
-    [ "$b" != unset ] || break
+    # "@" (not base64) marks a missing variable
+    b="@"
+    eval "b=\${ADB_IND_$i-@}"
+    [ "$b" != "@" ] || break
     add "$(right_of "$b")"
     i=$((i + 1))
 done
 rights=${rights# }
 
 # the strongest right for the headline
-role=none
-for r in $rights; do [ "$r" = viewer ] && role=viewer; done
-for r in $rights; do [ "$r" = admin ] && role=admin; done
+role="none"
+for r in $rights; do [ "$r" = viewer ] && role="viewer"; done
+for r in $rights; do [ "$r" = admin ] && role="admin"; done
 
 case ${AUTH_TYPE:-} in
     Basic) how="password (Basic over HTTPS)" ;;
