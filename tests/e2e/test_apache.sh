@@ -330,6 +330,17 @@ for mode in negotiate basic; do
   page_has "user: (absent)" "bob $mode /admin"
   grep -qx "role: (absent)" "$work/page" || fail "chromium: bob sees a role on /admin"
 done
+echo "== the keytab decides: after the service key changes, no login"
+# ktadd to another file gives the principal a new random key; Apache's
+# keytab keeps the old one, so neither a ticket nor a password (whose
+# ticket the module must decrypt with its keytab) logs anyone in
+kadm "ktadd -k $work/rekeyed.keytab $SVC"
+fresh alice
+expect 401 "$(neg alice /whoami)" "alice /whoami (Negotiate, key not in the keytab)"
+expect 401 "$(basic "alice@$AD_REALM" "$apw" "https://$HOST/whoami")" "alice /whoami (Basic, key not in the keytab)"
+grep -q "Key version\|kvno\|key table" "$ap/logs/error.log" \
+  || { tail -n 5 "$ap/logs/error.log"; fail "Apache did not log the keytab mismatch"; }
+
 echo "== Apache access log"
 sed 's/^/  /' "$ap/logs/access.log" | tail -n 12
 echo "PASS: Apache sample (Negotiate, Basic, HTTPS only, Chromium)"
