@@ -16,6 +16,7 @@
 #include <getopt.h>
 
 #include "adl.h"
+#include "cli_adname.h"
 #include "conf.h"
 
 typedef struct cli_ad_opts {
@@ -73,5 +74,25 @@ adb_err cli_ad_open(const conf_config *cfg, const conf_trust *t,
 
 /* cli_ad_close - release @ad (NULL-safe, idempotent). */
 void cli_ad_close(cli_ad *ad);
+
+/* One mapping's state in AD (map list --check). */
+typedef struct cli_ad_map_state {
+    const char *status;   /* "ok", "renamed", "deleted", "type-changed",
+                           * "not-checked", "error" */
+    char now[CLI_ADN_COMMENT_MAX];   /* the object's name now, or "" */
+    char detail[2 * CLI_ADN_COMMENT_MAX + 200];
+} cli_ad_map_state;
+
+/*
+ * cli_ad_check_mapping - look mapping @m of trust @t (its one-line comment
+ * @comment, may be NULL) up in AD by SID and fill @st: "deleted" (no such
+ * SID), "type-changed" (no longer a global/universal security group, or a
+ * group where the mapping is user:, or the reverse), "renamed" (the
+ * comment's NETBIOS\name is not the object's sAMAccountName), "ok",
+ * "not-checked" (user:NAME, or a SID outside the domain) or "error".
+ */
+void cli_ad_check_mapping(const conf_trust *t, cli_ad *ad,
+                          const conf_mapping *m, const char *comment,
+                          cli_ad_map_state *st);
 
 #endif /* CLI_AD_H */

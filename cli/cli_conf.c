@@ -537,73 +537,6 @@ static void cli_map_identity(const conf_mapping *m, char *buf, size_t size)
     snprintf(buf, size, "%.*s", (int)(n > 300 ? 300 : n), m->text);
 }
 
-/* One mapping's state in AD (map list --check). */
-typedef struct cli_map_state {
-    const char *status;   /* "ok", "renamed", "deleted", "type-changed",
-                           * "not-checked", "error" */
-    char now[CLI_ADN_COMMENT_MAX];   /* the object's name now, or "" */
-    char detail[2 * CLI_ADN_COMMENT_MAX + 200];
-} cli_map_state;
-
-/* Judge mapping @m (comment @comment, may be NULL) against AD. */
-static void cli_map_check_one(const conf_trust *t, cli_ad *ad,
-                              const conf_mapping *m, const char *comment,
-                              cli_map_state *st)
-{
-    char stored[CLI_ADN_COMMENT_MAX], sbuf[ADB_SID_STR_MAX], why[512];
-    adl_object *obj = NULL;
-    cli_adn_kind kind;
-    const char *code;
-    adl_msg msg;
-    adb_err err;
-
-    st->now[0] = '\0';
-    st->detail[0] = '\0';
-    if (m->kind == CONF_MAP_USER_NAME ||
-        !adb_sid_in_domain(&m->sid, &t->domain_sid, NULL)) {
-        st->status = "not-checked";
-        snprintf(st->detail, sizeof(st->detail), "%s",
-                 m->kind == CONF_MAP_USER_NAME ? "a user name, matched"
-                 " against the PAC's EffectiveName" : "not an object of the"
-                 " trusted domain");
-        return;
-    }
-    err = adl_find_by_sid(ad->conn, ad->dom->nc, &m->sid, &obj, &msg);
-    if (err == ADB_ERR_NOT_FOUND) {
-        st->status = "deleted";
-        snprintf(st->detail, sizeof(st->detail), "no object has SID %s any"
-                 " more: the mapping can never match; remove it",
-                 adb_sid_format(&m->sid, sbuf));
-        return;
-    }
-    if (err != ADB_OK) {
-        st->status = "error";
-        snprintf(st->detail, sizeof(st->detail), "%s", msg.text);
-        return;
-    }
-    snprintf(st->now, sizeof(st->now), "%s\\%s", ad->dom->netbios_name,
-             obj->sam_name);
-    if (cli_adn_judge(t, obj, &kind, &code, why, sizeof(why)) != ADB_OK) {
-        st->status = "type-changed";
-        snprintf(st->detail, sizeof(st->detail), "%s", why);
-    } else if ((kind == CLI_ADN_USER) != (m->kind == CONF_MAP_USER_SID)) {
-        st->status = "type-changed";
-        snprintf(st->detail, sizeof(st->detail), "%s is now a %s, but the"
-                 " mapping is for a %s", obj->sam_name,
-                 adl_object_class_name(obj->object_class),
-                 m->kind == CONF_MAP_USER_SID ? "user" : "group");
-    } else if (cli_adn_comment_name(t, comment, stored) &&
-               strcasecmp(stored, obj->sam_name) != 0) {
-        st->status = "renamed";
-        snprintf(st->detail, sizeof(st->detail), "stored as %s\\%s, now"
-                 " named %s (the mapping still matches: it is by SID);"
-                 " update the comment", t->netbios_name, stored, st->now);
-    } else {
-        st->status = "ok";
-    }
-    adl_object_free(obj);
-}
-
 static int cli_map_list(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -621,7 +554,7 @@ static int cli_map_list(int argc, char **argv)
     bool check = false;
     cli_ad_opts adopts;
     cli_ad ad;
-    cli_map_state *states = NULL;
+    cli_ad_map_state *states = NULL;
     size_t findings = 0;
     char why[512];
     size_t len = 0, i;
@@ -705,7 +638,7 @@ static int cli_map_list(int argc, char **argv)
             goto cleanup;
         }
         for (i = 0; i < t->map_count; i++) {
-            cli_map_check_one(t, &ad, &t->maps[i], comments[i], &states[i]);
+            cli_ad_check_mapping(t, &ad, &t->maps[i], comments[i], &states[i]);
             if (strcmp(states[i].status, "ok") != 0 &&
                 strcmp(states[i].status, "not-checked") != 0)
                 findings++;
