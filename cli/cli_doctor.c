@@ -3,8 +3,7 @@
  * cli_doctor.c - `adbridge doctor`: each check of the setup prints pass,
  * warn or fail with one line saying what to do.
  *
- * Checks made so far (issue 10 adds DNS, the KDC's ports, clock skew, the
- * key match against AD, the mapped SIDs in AD and the client snippets):
+ * Checks (the key match against AD with --user is issue 9's):
  *   config       the configuration file loads without a problem;
  *   kdc.conf     the local realm's database module is adbridge and its
  *                adbridge_config is this file;
@@ -13,7 +12,23 @@
  *                stanza is flagged: its users would pass through to stock
  *                MIT (other_realms = pass), which is what a typo in an AD
  *                trust's name looks like;
- *   audit log    its directory is writable and the file is 0600.
+ *   audit log    its directory is writable and the file is 0600;
+ *   kdc ports    the local KDC answers (an AS-REQ probe, dns_probe_kdc) on
+ *                every kdc_listen/kdc_tcp_listen (or kdc_ports) address;
+ *   dns          each AD realm has _kerberos._udp, _kerberos._tcp and
+ *                _ldap._tcp SRV records (domain-wide or the site's);
+ *   dc ports     each DC found answers Kerberos on 88 UDP and TCP and
+ *                accepts a TCP connection on 389;
+ *   clock        each DC's clock (KRB-ERROR stime over UDP and TCP, and the
+ *                bound DC's rootDSE currentTime) is within krb5.conf's
+ *                clockskew (warn beyond half of it);
+ *   mapped       every mapped SID of the trust's domain exists in AD and is
+ *                a global/universal security group (or a user, for user:),
+ *                through cli_ad (a warning if no AD credentials are given);
+ *   krb5.conf    [domain_realm] maps a domain to the local realm, and each
+ *                AD realm has [realms] kdc lines or DNS lookup of KDCs.
+ * The kvnos of the trusts' keys are reported in the trusts results (the
+ * configuration has no key for an expected kvno).
  */
 #define _GNU_SOURCE 1
 #include "cli_doctor.h"
@@ -530,13 +545,20 @@ static void check_dns_dcs(doctor *dr, const conf_trust *t)
     o.state_dir = "";
     (void)dns_lookup(t->realm, DNS_SERVICE_KDC, 0, &o, &kr);
     (void)dns_lookup(t->realm, DNS_SERVICE_LDAP, SOCK_STREAM, &o, &lr);
+    /* the domain-wide records (or the site's), not AD's _msdcs copies */
     for (i = 0; kr != NULL && i < kr->srv_count; i++) {
-        if (strncasecmp(kr->srvs[i].owner, "_kerberos._udp", 14) == 0)
+        const dns_srv_record *r = &kr->srvs[i];
+
+        if (r->tier > 2)
+            continue;
+        if (strncasecmp(r->owner, "_kerberos._udp.", 15) == 0)
             have[0] = true;
-        if (strncasecmp(kr->srvs[i].owner, "_kerberos._tcp", 14) == 0)
+        if (strncasecmp(r->owner, "_kerberos._tcp.", 15) == 0)
             have[1] = true;
     }
-    have[2] = lr != NULL && lr->srv_count > 0;
+    for (i = 0; lr != NULL && i < lr->srv_count; i++)
+        if (lr->srvs[i].tier <= 2)
+            have[2] = true;
     missing[0] = '\0';
     for (i = 0; i < 3; i++) {
         if (have[i])
@@ -645,11 +667,11 @@ static void check_mapped(doctor *dr, const conf_trust *t)
         if (strcmp(st.status, "ok") == 0)
             continue;
         bad++;
-        snprintf(fix, sizeof(fix), "%s: " CLI_PROGRAM " map remove %s "
-                 "%.200s, then map a global or universal security group "
-                 "(" CLI_PROGRAM " map list %s --check lists them all)",
-                 st.status, t->realm, m->kind == CONF_MAP_USER_SID ?
-                 "user:..." : "sid:...", t->realm);
+        snprintf(fix, sizeof(fix), CLI_PROGRAM " map remove %s %s%s, then"
+                 " map a global or universal security group (" CLI_PROGRAM
+                 " map list %s --check lists every finding)", t->realm,
+                 m->kind == CONF_MAP_USER_SID ? "user:" : "sid:",
+                 adb_sid_format(&m->sid, sbuf), t->realm);
         add(dr, "mapped", DR_FAIL, fix, "%s map #%zu %s (%s): %s",
             t->realm, m->line, m->kind == CONF_MAP_RID ? m->text :
             adb_sid_format(&m->sid, sbuf), st.status, st.detail);
@@ -807,7 +829,14 @@ static void doctor_help(void)
 {
     printf("usage: %s\n\n"
            "Check the setup: the configuration, the KDC's kdc.conf, each\n"
-           "trust's principals and keys in the KDC database, the audit log.\n"
+           "trust's principals and keys in the KDC database (AES, kvno), the\n"
+           "audit log; that the local KDC answers on its ports (kdc ports);\n"
+           "each AD realm's SRV records (dns); that each DC answers on 88\n"
+           "UDP and TCP and 389 (dc ports); each DC's clock (KRB-ERROR stime,\n"
+           "LDAP currentTime) within krb5.conf's clockskew (clock); that every\n"
+           "mapped SID exists in AD as a global or universal security group\n"
+           "or a user (mapped; needs AD credentials, else a warning); the\n"
+           "clients' krb5.conf snippets ([domain_realm], [realms] or DNS).\n"
            "Each check prints pass, warn or fail, and what to do.  Run as\n"
            "root on the KDC host.\n\n"
            "  --config FILE    the configuration (default $ADBRIDGE_CONFIG,"

@@ -34,6 +34,7 @@ stool() { "$TESTBED" exec "$bed" samba-tool "$@" -H "$AD_SAM_LDB"; }
 cleanup() {
   set +e
   cp -f "$work/conf.orig" "$conf" 2>/dev/null
+  [ -e "$work/bak.existed" ] || rm -f "$conf.bak"
   for g in "$DLOCAL" "$DIST" "$REN" "$REN2" "$GONE" "$TYPE"; do
     stool group delete "$g" >/dev/null 2>&1
   done
@@ -44,6 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cp "$conf" "$work/conf.orig"
+[ ! -e "$conf.bak" ] || touch "$work/bak.existed"
 . "$E2E_HOME/bridge_lib.sh"
 
 # As every Windows DC, the DC must have ldap/<its name> (the bed's Samba
