@@ -62,6 +62,11 @@ static adb_err read_password(const char *path, char *pw, size_t size,
     }
     close(fd);
     pw[len] = '\0';
+    if (len + 1 >= size && strcspn(pw, "\r\n") == len) {
+        snprintf(why, wsize, "the password in %s is longer than %zu bytes",
+                 path, size - 2);
+        return ADB_ERR_LIMIT;
+    }
     pw[strcspn(pw, "\r\n")] = '\0';
     if (pw[0] == '\0') {
         snprintf(why, wsize, "the password file %s is empty", path);
