@@ -370,8 +370,7 @@ static void check_audit(doctor *dr)
 
 /* ------------------------------------------- the local KDC's ports -- */
 
-/* Append the probe targets of one kdc_listen-style value @v (a list of
- * "ADDR:PORT", "PORT" or "ADDR") for @socktype to @list. */
+/* One address the local KDC should answer on. */
 typedef struct dr_target {
     char text[100];
     struct sockaddr_storage ss;
@@ -379,6 +378,10 @@ typedef struct dr_target {
     int socktype;
 } dr_target;
 
+/* Append the probe targets of one kdc_listen-style value @v (a list of
+ * "ADDR:PORT", "[V6]:PORT", "PORT" or "ADDR"; no address: the loopback)
+ * for @socktype to @list (@n used of @max); returns the new count.
+ * Entries that do not resolve are left out. */
 static size_t parse_listen(const char *v, int socktype, dr_target *list,
                            size_t n, size_t max)
 {
@@ -390,7 +393,13 @@ static size_t parse_listen(const char *v, int socktype, dr_target *list,
     for (tok = strtok_r(buf, ", \t", &save); tok != NULL && n < max;
          tok = strtok_r(NULL, ", \t", &save)) {
         colon = strrchr(tok, ':');
-        if (strspn(tok, "0123456789") == strlen(tok)) {
+        if (tok[0] == '[' && strchr(tok, ']') != NULL) {   /* [v6]:port */
+            const char *rb = strchr(tok, ']');
+
+            snprintf(host, sizeof(host), "%.*s", (int)(rb - tok - 1),
+                     tok + 1);
+            snprintf(port, sizeof(port), "%s", rb[1] == ':' ? rb + 2 : "88");
+        } else if (strspn(tok, "0123456789") == strlen(tok)) {
             snprintf(host, sizeof(host), "127.0.0.1");
             snprintf(port, sizeof(port), "%s", tok);
         } else if (colon != NULL && strchr(tok, ':') == colon) {
@@ -402,6 +411,8 @@ static size_t parse_listen(const char *v, int socktype, dr_target *list,
         }
         if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0)
             snprintf(host, sizeof(host), "127.0.0.1");
+        else if (strcmp(host, "::") == 0)
+            snprintf(host, sizeof(host), "::1");
         memset(&hints, 0, sizeof(hints));
         hints.ai_socktype = socktype;
         hints.ai_flags = AI_NUMERICSERV;
