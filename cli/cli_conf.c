@@ -37,6 +37,8 @@
 #include <krb5/krb5.h>
 
 #include "cli.h"
+#include "cli_ad.h"
+#include "cli_adname.h"
 #include "cli_json.h"
 #include "cli_pac.h"
 #include "conf.h"
@@ -50,10 +52,11 @@ static const char *cli_conf_global_path;   /* `adbridge --config FILE` */
 static const char cli_config_check_usage[] =
     CLI_PROGRAM " config check [--config FILE] [FILE]";
 static const char cli_map_list_usage[] =
-    CLI_PROGRAM " map list [--config FILE] [--json] REALM";
+    CLI_PROGRAM " map list [--config FILE] [--json] [--check " CLI_AD_USAGE
+    "] REALM";
 static const char cli_map_add_usage[] =
-    CLI_PROGRAM " map add [--config FILE] REALM IDENTITY RIGHT[,RIGHT...]"
-    " [--comment TEXT]";
+    CLI_PROGRAM " map add [--config FILE] REALM IDENTITY|NAME RIGHT[,RIGHT...]"
+    " [--comment TEXT] " CLI_AD_USAGE;
 static const char cli_map_remove_usage[] =
     CLI_PROGRAM " map remove [--config FILE] REALM IDENTITY";
 static const char cli_explain_usage[] =
@@ -539,6 +542,8 @@ static int cli_map_list(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
         { "json", no_argument, NULL, 'j' },
+        { "check", no_argument, NULL, 'K' },
+        CLI_AD_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -546,6 +551,12 @@ static int cli_map_list(int argc, char **argv)
     conf_config *cfg = NULL;
     const conf_trust *t = NULL;
     char *text = NULL, **comments = NULL;
+    bool check = false;
+    cli_ad_opts adopts;
+    cli_ad ad;
+    cli_ad_map_state *states = NULL;
+    size_t findings = 0;
+    char why[512];
     size_t len = 0, i;
     struct stat st;
     cli_scan sc;
@@ -555,17 +566,26 @@ static int cli_map_list(int argc, char **argv)
     int ch, status = CLI_EXIT_FAIL;
 
     memset(&sc, 0, sizeof(sc));
+    memset(&adopts, 0, sizeof(adopts));
+    memset(&ad, 0, sizeof(ad));
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (cli_ad_option(ch, optarg, &adopts))
+            continue;
         switch (ch) {
         case 'c': opt_path = optarg; break;
         case 'j': json = true; break;
+        case 'K': check = true; break;
         case 'h':
             printf("usage: %s\n\nList the mappings of trust REALM: identity,"
                    " rights named on the line, and\nthe one-line comment"
-                   " above it.\n\n  --json  print JSON\n",
-                   cli_map_list_usage);
+                   " above it.\n\n  --json   print JSON\n"
+                   "  --check  look every mapped SID up in AD and report"
+                   " groups that were\n           renamed (the comment's"
+                   " NETBIOS\\NAME is stale), deleted or changed\n"
+                   "           type; exit 1 if any was\n%s",
+                   cli_map_list_usage, CLI_AD_HELP);
             status = CLI_EXIT_OK;
             goto cleanup;
         default:
@@ -607,6 +627,23 @@ static int cli_map_list(int argc, char **argv)
             }
         }
     }
+    if (check) {
+        states = calloc(t->map_count + 1, sizeof(*states));
+        if (states == NULL) {
+            cli_error("out of memory");
+            goto cleanup;
+        }
+        if (cli_ad_open(cfg, t, &adopts, &ad, why, sizeof(why)) != ADB_OK) {
+            cli_error("map list --check: cannot read AD: %s", why);
+            goto cleanup;
+        }
+        for (i = 0; i < t->map_count; i++) {
+            cli_ad_check_mapping(t, &ad, &t->maps[i], comments[i], &states[i]);
+            if (strcmp(states[i].status, "ok") != 0 &&
+                strcmp(states[i].status, "not-checked") != 0)
+                findings++;
+        }
+    }
 
     if (json) {
         cli_json_init(&js, stdout);
@@ -639,11 +676,32 @@ static int cli_map_list(int argc, char **argv)
             cli_json_string(&js, m->text);
             cli_json_key(&js, "comment");
             cli_json_string(&js, comments[i]);
+            if (states != NULL) {
+                cli_json_key(&js, "check");
+                cli_json_object_begin(&js);
+                cli_json_key(&js, "status");
+                cli_json_string(&js, states[i].status);
+                cli_json_key(&js, "name");
+                cli_json_string(&js, states[i].now[0] != '\0' ?
+                                states[i].now : NULL);
+                cli_json_key(&js, "detail");
+                cli_json_string(&js, states[i].detail[0] != '\0' ?
+                                states[i].detail : NULL);
+                cli_json_object_end(&js);
+            }
             cli_json_object_end(&js);
         }
         cli_json_array_end(&js);
+        if (states != NULL) {
+            cli_json_key(&js, "dc");
+            cli_json_string(&js, ad.dc);
+            cli_json_key(&js, "findings");
+            cli_json_uint(&js, findings);
+        }
         cli_json_object_end(&js);
         status = cli_finish_json(&js);
+        if (status == CLI_EXIT_OK && findings > 0)
+            status = CLI_EXIT_FAIL;
         goto cleanup;
     }
     for (i = 0; i < t->map_count; i++) {
@@ -655,10 +713,16 @@ static int cli_map_list(int argc, char **argv)
         if (comments[i] != NULL)
             printf("  # %s", comments[i]);
         putchar('\n');
+        if (states != NULL && strcmp(states[i].status, "ok") != 0)
+            printf("    %s: %s\n", states[i].status, states[i].detail);
     }
-    status = CLI_EXIT_OK;
+    if (states != NULL)
+        printf("checked against %s: %zu finding(s)\n", ad.dc, findings);
+    status = findings > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 
 cleanup:
+    free(states);
+    cli_ad_close(&ad);
     if (comments != NULL)
         for (i = 0; i <= (t != NULL ? t->map_count : 0); i++)
             free(comments[i]);
@@ -898,6 +962,7 @@ typedef struct cli_edit {
     const char *identity;
     const char *rights;       /* ADD */
     const char *comment;      /* ADD, may be NULL */
+    cli_ad_opts ad;           /* ADD of a NAME: how to reach AD */
 } cli_edit;
 
 /* Does @identity look like a group name rather than sid:/rid:/user:? */
@@ -908,10 +973,9 @@ static int cli_check_identity_word(const char *identity)
     if (strncmp(identity, "sid:", 4) != 0 &&
         strncmp(identity, "rid:", 4) != 0 &&
         strncmp(identity, "user:", 5) != 0) {
-        cli_error("\"%s\" is not sid:S-..., rid:N, user:S-... or user:NAME;"
-                  " group names cannot be resolved yet (no LDAP lookup):"
-                  " give the group's SID or RID and keep its name with"
-                  " --comment", identity);
+        cli_error("\"%s\" is not sid:S-..., rid:N, user:S-... or user:NAME"
+                  " (map remove takes the identity as map list shows it)",
+                  identity);
         return CLI_EXIT_FAIL;
     }
     for (p = identity; *p != '\0'; p++) {
@@ -922,6 +986,97 @@ static int cli_check_identity_word(const char *identity)
         }
     }
     return CLI_EXIT_OK;
+}
+
+/* Is @identity an AD name (no sid:, rid: or user: prefix)? */
+static bool cli_identity_is_name(const char *identity)
+{
+    return strncmp(identity, "sid:", 4) != 0 &&
+           strncmp(identity, "rid:", 4) != 0 &&
+           strncmp(identity, "user:", 5) != 0;
+}
+
+/*
+ * map add NAME: resolve @ed->identity over AD's LDAP to its objectSid and
+ * judge the object (cli_adname.h).  On CLI_EXIT_OK @ed->identity points at
+ * @ident ("sid:S-..." for a group, "user:S-..." for a user) and
+ * @ed->comment at @comment ("NETBIOS\name", or "NETBIOS\name: TEXT" with
+ * --comment).  Every refusal is one line naming the reason; nothing is
+ * written.
+ */
+static int cli_map_resolve(const conf_config *cfg, const conf_trust *t,
+                           cli_edit *ed, char *ident, size_t isize,
+                           char *comment, size_t csize)
+{
+    adb_diag diag = ADB_DIAG_INIT;
+    adl_name *name = NULL;
+    adl_object *obj = NULL;
+    adl_msg msg;
+    cli_ad ad;
+    cli_adn_kind kind;
+    const char *code;
+    char why[512], sbuf[ADB_SID_STR_MAX];
+    adb_err err;
+    int status = CLI_EXIT_FAIL;
+
+    memset(&ad, 0, sizeof(ad));
+    name = calloc(1, sizeof(*name));
+    if (name == NULL) {
+        cli_error("out of memory");
+        goto cleanup;
+    }
+    if (adl_name_parse(ed->identity, ADL_ACCOUNT_ANY, name, &diag) !=
+        ADB_OK) {
+        cli_error("map add: \"%s\" is not an AD account name: %s",
+                  ed->identity, diag.detail);
+        goto cleanup;
+    }
+    if (!cli_adn_domain_ok(t, name, why, sizeof(why))) {
+        cli_error("map add: %s", why);
+        goto cleanup;
+    }
+    if (cli_ad_open(cfg, t, &ed->ad, &ad, why, sizeof(why)) != ADB_OK) {
+        cli_error("map add: cannot look up \"%s\" in AD: %s", ed->identity,
+                  why);
+        goto cleanup;
+    }
+    err = adl_find_by_name(ad.conn, ad.dom->nc, name->account, &obj, &msg);
+    if (err == ADB_ERR_NOT_FOUND) {
+        cli_error("map add: no account named \"%s\" in %s (DC %s)",
+                  name->account, t->realm, ad.dc);
+        goto cleanup;
+    }
+    if (err == ADB_ERR_AMBIGUOUS) {
+        cli_error("map add: \"%s\" matches more than one object in %s: %s",
+                  name->account, t->realm, msg.text);
+        goto cleanup;
+    }
+    if (err != ADB_OK) {
+        cli_error("map add: looking up \"%s\" failed: %s", name->account,
+                  msg.text);
+        goto cleanup;
+    }
+    if (cli_adn_judge(t, obj, &kind, &code, why, sizeof(why)) != ADB_OK) {
+        cli_error("map add: refusing %s (%s): %s", ed->identity, code, why);
+        goto cleanup;
+    }
+    snprintf(ident, isize, "%s%s", kind == CLI_ADN_USER ? "user:" : "sid:",
+             adb_sid_format(&obj->sid, sbuf));
+    if (ed->comment != NULL)
+        snprintf(comment, csize, "%s\\%s: %s", ad.dom->netbios_name,
+                 obj->sam_name, ed->comment);
+    else
+        snprintf(comment, csize, "%s\\%s", ad.dom->netbios_name,
+                 obj->sam_name);
+    ed->identity = ident;
+    ed->comment = comment;
+    status = CLI_EXIT_OK;
+
+cleanup:
+    adl_object_free(obj);
+    cli_ad_close(&ad);
+    free(name);
+    return status;
 }
 
 static bool cli_has_control(const char *s)
@@ -1017,8 +1172,11 @@ cleanup:
 }
 
 /* map add / map remove on the file @path. */
-static int cli_map_edit(const char *path, const cli_edit *ed)
+static int cli_map_edit(const char *path, const cli_edit *ed_in)
 {
+    cli_edit edcopy = *ed_in;
+    const cli_edit *ed = &edcopy;
+    char rident[8 + ADB_SID_STR_MAX], rcomment[CLI_ADN_COMMENT_MAX + 600];
     char *real = NULL, *dircopy = NULL, *basecopy = NULL, *dir, *base;
     char *text = NULL, *again = NULL, *newtext = NULL, *value = NULL;
     char *tmp = NULL, *baktmp = NULL, *bak = NULL;
@@ -1061,6 +1219,10 @@ static int cli_map_edit(const char *path, const cli_edit *ed)
     }
     t = cli_conf_trust(old_cfg, path, ed->realm);
     if (t == NULL)
+        goto cleanup;
+    if (ed->op == CLI_EDIT_ADD && cli_identity_is_name(ed->identity) &&
+        cli_map_resolve(old_cfg, t, &edcopy, rident, sizeof(rident),
+                        rcomment, sizeof(rcomment)) != CLI_EXIT_OK)
         goto cleanup;
     if (cli_check_identity_word(ed->identity) != CLI_EXIT_OK)
         goto cleanup;
@@ -1237,6 +1399,7 @@ static int cli_map_add(int argc, char **argv)
     static const struct option opts[] = {
         { "config", required_argument, NULL, 'c' },
         { "comment", required_argument, NULL, 'm' },
+        CLI_AD_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -1249,6 +1412,8 @@ static int cli_map_add(int argc, char **argv)
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (cli_ad_option(ch, optarg, &ed.ad))
+            continue;
         switch (ch) {
         case 'c': opt_path = optarg; break;
         case 'm': ed.comment = optarg; break;
@@ -1256,12 +1421,20 @@ static int cli_map_add(int argc, char **argv)
             printf("usage: %s\n\n"
                    "Add `map = IDENTITY RIGHTS` to trust REALM, with the"
                    " comment line\n`# TEXT` above it.  IDENTITY is sid:S-...,"
-                   " rid:N, user:S-... or user:NAME.\nGroup names cannot be"
-                   " resolved yet: give the group's SID or RID and its name\n"
-                   "with --comment.  The file is replaced atomically (backup"
-                   " FILE.bak) only if\nthe new file passes config check and"
-                   " differs from the old one by exactly\nthis mapping.\n",
-                   cli_map_add_usage);
+                   " rid:N, user:S-... or user:NAME.\n"
+                   "A NAME ('ADEX\\PBX Admins', 'PBX Admins@AD.EXAMPLE.COM',"
+                   " 'PBX Admins',\n'ADEX\\alice') is looked up in AD over"
+                   " LDAP (SASL/GSSAPI, signed) and stored\nas sid:S-... (a"
+                   " group) or user:S-... (a user) below `# ADEX\\NAME`.\n"
+                   "Refused: unknown or ambiguous names, names outside the"
+                   " trusted domain,\ndistribution groups and domain-local"
+                   " groups (never in a cross-realm ticket).\n"
+                   "The file is replaced atomically (backup FILE.bak) only if"
+                   "\nthe new file passes config check and differs from the"
+                   " old one by exactly\nthis mapping.\n\n"
+                   "  --comment TEXT           the comment line (after a"
+                   " NAME: `# ADEX\\NAME: TEXT`)\n%s",
+                   cli_map_add_usage, CLI_AD_HELP);
             return CLI_EXIT_OK;
         default:
             return cli_bad_option(cli_map_add_usage, ch, argv);

@@ -3,8 +3,7 @@
  * cli_doctor.c - `adbridge doctor`: each check of the setup prints pass,
  * warn or fail with one line saying what to do.
  *
- * Checks made so far (issue 10 adds DNS, the KDC's ports, clock skew, the
- * key match against AD, the mapped SIDs in AD and the client snippets):
+ * Checks (the key match against AD with --user is issue 9's):
  *   config       the configuration file loads without a problem;
  *   kdc.conf     the local realm's database module is adbridge and its
  *                adbridge_config is this file;
@@ -13,34 +12,62 @@
  *                stanza is flagged: its users would pass through to stock
  *                MIT (other_realms = pass), which is what a typo in an AD
  *                trust's name looks like;
- *   audit log    its directory is writable and the file is 0600.
+ *   audit log    its directory is writable and the file is 0600;
+ *   kdc ports    the local KDC answers (an AS-REQ probe, dns_probe_kdc) on
+ *                every kdc_listen/kdc_tcp_listen (or kdc_ports) address;
+ *   dns          each AD realm has _kerberos._udp, _kerberos._tcp and
+ *                _ldap._tcp SRV records (domain-wide or the site's);
+ *   dc ports     each DC found answers Kerberos on 88 UDP and TCP and
+ *                accepts a TCP connection on 389;
+ *   clock        each DC's clock (KRB-ERROR stime over UDP and TCP, and the
+ *                bound DC's rootDSE currentTime) is within krb5.conf's
+ *                clockskew (warn beyond half of it);
+ *   mapped       every mapped SID of the trust's domain exists in AD and is
+ *                a global/universal security group (or a user, for user:),
+ *                through cli_ad (a warning if no AD credentials are given);
+ *   krb5.conf    [domain_realm] maps a domain to the local realm, and each
+ *                AD realm has [realms] kdc lines or DNS lookup of KDCs.
+ * The kvnos of the trusts' keys are reported in the trusts results (the
+ * configuration has no key for an expected kvno).
  */
 #define _GNU_SOURCE 1
 #include "cli_doctor.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include <krb5/krb5.h>
 #include <profile.h>
 
 #include "adk.h"
 #include "cli.h"
+#include "cli_ad.h"
 #include "cli_conf.h"
 #include "cli_json.h"
 #include "conf.h"
+#include "dns.h"
+#include "dns_probe.h"
 
 #define DOCTOR_KDC_PROFILE "/etc/krb5kdc/kdc.conf"
 #define DOCTOR_DEFAULT_CONFIG "/etc/adbridge.conf"
-#define DOCTOR_MAX 64
+#define DOCTOR_MAX 128
+#define DOCTOR_PROBE_MS 2000
 
 static const char doctor_usage[] =
-    CLI_PROGRAM " doctor [--config FILE] [--kdc-conf FILE] [--json] [REALM]";
+    CLI_PROGRAM " doctor [--config FILE] [--kdc-conf FILE] [--json] "
+    CLI_AD_USAGE " [REALM]";
 
 typedef enum { DR_PASS, DR_WARN, DR_FAIL } dr_status;
 
@@ -58,6 +85,9 @@ typedef struct doctor {
     const char *kdc_profile;
     const char *only_realm;       /* REALM argument, or NULL */
     conf_config *cfg;             /* NULL if it does not load */
+    cli_ad_opts ad;               /* --ad-user ... --dns-server (issue 10) */
+    krb5_context kctx;            /* for the KDC probes; NULL if none */
+    int clockskew;                /* krb5.conf [libdefaults] clockskew */
 } doctor;
 
 static const char *dr_name(dr_status s)
@@ -338,6 +368,412 @@ static void check_audit(doctor *dr)
         "first decision");
 }
 
+/* ------------------------------------------- the local KDC's ports -- */
+
+/* One address the local KDC should answer on. */
+typedef struct dr_target {
+    char text[100];
+    struct sockaddr_storage ss;
+    socklen_t len;
+    int socktype;
+} dr_target;
+
+/* Append the probe targets of one kdc_listen-style value @v (a list of
+ * "ADDR:PORT", "[V6]:PORT", "PORT" or "ADDR"; no address: the loopback)
+ * for @socktype to @list (@n used of @max); returns the new count.
+ * Entries that do not resolve are left out. */
+static size_t parse_listen(const char *v, int socktype, dr_target *list,
+                           size_t n, size_t max)
+{
+    char buf[512], *save = NULL, *tok, host[64], port[16];
+    struct addrinfo hints, *res = NULL;
+    const char *colon;
+
+    snprintf(buf, sizeof(buf), "%s", v);
+    for (tok = strtok_r(buf, ", \t", &save); tok != NULL && n < max;
+         tok = strtok_r(NULL, ", \t", &save)) {
+        colon = strrchr(tok, ':');
+        if (tok[0] == '[' && strchr(tok, ']') != NULL) {   /* [v6]:port */
+            const char *rb = strchr(tok, ']');
+
+            snprintf(host, sizeof(host), "%.*s", (int)(rb - tok - 1),
+                     tok + 1);
+            snprintf(port, sizeof(port), "%s", rb[1] == ':' ? rb + 2 : "88");
+        } else if (strspn(tok, "0123456789") == strlen(tok)) {
+            snprintf(host, sizeof(host), "127.0.0.1");
+            snprintf(port, sizeof(port), "%s", tok);
+        } else if (colon != NULL && strchr(tok, ':') == colon) {
+            snprintf(host, sizeof(host), "%.*s", (int)(colon - tok), tok);
+            snprintf(port, sizeof(port), "%s", colon + 1);
+        } else {
+            snprintf(host, sizeof(host), "%s", tok);
+            snprintf(port, sizeof(port), "88");
+        }
+        if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0)
+            snprintf(host, sizeof(host), "127.0.0.1");
+        else if (strcmp(host, "::") == 0)
+            snprintf(host, sizeof(host), "::1");
+        memset(&hints, 0, sizeof(hints));
+        hints.ai_socktype = socktype;
+        hints.ai_flags = AI_NUMERICSERV;
+        if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL)
+            continue;
+        memcpy(&list[n].ss, res->ai_addr, res->ai_addrlen);
+        list[n].len = res->ai_addrlen;
+        list[n].socktype = socktype;
+        snprintf(list[n].text, sizeof(list[n].text), "%s:%s/%s", host, port,
+                 socktype == SOCK_DGRAM ? "udp" : "tcp");
+        n++;
+        freeaddrinfo(res);
+        res = NULL;
+    }
+    return n;
+}
+
+static void check_kdc_ports(doctor *dr)
+{
+    const char *realm = dr->cfg->local_realm;
+    const char *files[2] = { dr->kdc_profile, NULL };
+    static const char *const keys[2][2] = {
+        { "kdc_listen", "kdc_ports" }, { "kdc_tcp_listen", "kdc_tcp_ports" }
+    };
+    dr_target t[16];
+    dns_probe_result pr;
+    profile_t p = NULL;
+    size_t n = 0, i, k, bad = 0;
+    char *v, fix[512];
+
+    if (dr->kctx == NULL || profile_init(files, &p) != 0) {
+        add(dr, "kdc ports", DR_FAIL, "run doctor on the KDC host",
+            "cannot read %s", dr->kdc_profile);
+        return;
+    }
+    for (k = 0; k < 2; k++) {
+        int st = k == 0 ? SOCK_DGRAM : SOCK_STREAM;
+        size_t before = n;
+
+        for (i = 0; i < 2 && n == before; i++) {
+            v = prof_get(p, "realms", realm, keys[k][i]);
+            if (v == NULL)
+                v = prof_get(p, "kdcdefaults", NULL, keys[k][i]);
+            if (v != NULL)
+                n = parse_listen(v, st, t, n, 16);
+            profile_release_string(v);
+        }
+        if (n == before)
+            n = parse_listen("88", st, t, n, 16);
+    }
+    profile_release(p);
+    for (i = 0; i < n; i++) {
+        memset(&pr, 0, sizeof(pr));
+        if (dns_probe_kdc(dr->kctx, realm, (struct sockaddr *)&t[i].ss,
+                          t[i].len, t[i].socktype, DOCTOR_PROBE_MS, &pr) !=
+                ADB_OK || !pr.answered) {
+            snprintf(fix, sizeof(fix), "start krb5kdc (systemctl start "
+                     "krb5-kdc) and check its log; it must listen on %.100s",
+                     t[i].text);
+            add(dr, "kdc ports", DR_FAIL, fix, "the KDC of %s does not "
+                "answer on %s: %s", realm, t[i].text, pr.detail[0] ?
+                pr.detail : "no answer");
+            bad++;
+        }
+    }
+    if (bad == 0)
+        add(dr, "kdc ports", DR_PASS, NULL, "the KDC of %s answers on %zu "
+            "port(s), UDP and TCP", realm, n);
+}
+
+/* ------------------------------------------ DNS, the DCs and clocks -- */
+
+/* A TCP connection to @sa within @ms? */
+static bool tcp_answers(const struct sockaddr *sa, socklen_t len, int ms,
+                        char *why, size_t size)
+{
+    struct pollfd pfd;
+    int fd, err = 0;
+    socklen_t elen = sizeof(err);
+    bool ok = false;
+
+    fd = socket(sa->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        snprintf(why, size, "%s", strerror(errno));
+        return false;
+    }
+    if (connect(fd, sa, len) == 0) {
+        ok = true;
+    } else if (errno == EINPROGRESS) {
+        pfd.fd = fd;
+        pfd.events = POLLOUT;
+        if (poll(&pfd, 1, ms) == 1 &&
+            getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) == 0 &&
+            err == 0)
+            ok = true;
+        else
+            snprintf(why, size, "%s", err != 0 ? strerror(err) :
+                     "no answer in time");
+    } else {
+        snprintf(why, size, "%s", strerror(errno));
+    }
+    close(fd);
+    return ok;
+}
+
+static void skew_result(doctor *dr, const char *realm, const char *dc,
+                        const char *how, double offset_s)
+{
+    char fix[512];
+    double a = offset_s < 0 ? -offset_s : offset_s;
+
+    snprintf(fix, sizeof(fix), "synchronise the clocks (chrony/ntpd here, "
+             "w32time on %s; AD's PDC emulator is the domain's source)", dc);
+    if (a > dr->clockskew)
+        add(dr, "clock", DR_FAIL, fix, "%s %s: clock differs by %.0f s "
+            "(%s), more than clockskew %d s: Kerberos will not work",
+            realm, dc, offset_s, how, dr->clockskew);
+    else if (a > dr->clockskew / 2)
+        add(dr, "clock", DR_WARN, fix, "%s %s: clock differs by %.0f s "
+            "(%s), near clockskew %d s", realm, dc, offset_s, how,
+            dr->clockskew);
+    else
+        add(dr, "clock", DR_PASS, NULL, "%s %s: clock within %.1f s (%s; "
+            "clockskew %d s)", realm, dc, a, how, dr->clockskew);
+}
+
+static void check_dns_dcs(doctor *dr, const conf_trust *t)
+{
+    dns_options o;
+    dns_result *kr = NULL, *lr = NULL;
+    dns_probe_result pr;
+    char addr[NI_MAXHOST], fix[768], why[128], missing[512];
+    size_t i, j, nmiss = 0, bad = 0, seen = 0;
+    static const char *const names[] = { "_kerberos._udp", "_kerberos._tcp",
+                                          "_ldap._tcp" };
+    bool have[3] = { false, false, false };
+
+    dns_options_init(&o);
+    o.dns_servers = dr->ad.dns_server != NULL ? dr->ad.dns_server
+                                              : dr->cfg->dns_servers;
+    o.state_dir = "";
+    (void)dns_lookup(t->realm, DNS_SERVICE_KDC, 0, &o, &kr);
+    (void)dns_lookup(t->realm, DNS_SERVICE_LDAP, SOCK_STREAM, &o, &lr);
+    /* the domain-wide records (or the site's), not AD's _msdcs copies */
+    for (i = 0; kr != NULL && i < kr->srv_count; i++) {
+        const dns_srv_record *r = &kr->srvs[i];
+
+        if (r->tier > 2)
+            continue;
+        if (strncasecmp(r->owner, "_kerberos._udp.", 15) == 0)
+            have[0] = true;
+        if (strncasecmp(r->owner, "_kerberos._tcp.", 15) == 0)
+            have[1] = true;
+    }
+    for (i = 0; lr != NULL && i < lr->srv_count; i++)
+        if (lr->srvs[i].tier <= 2)
+            have[2] = true;
+    missing[0] = '\0';
+    for (i = 0; i < 3; i++) {
+        if (have[i])
+            continue;
+        snprintf(missing + strlen(missing), sizeof(missing) -
+                 strlen(missing), "%s%s.%s", nmiss ? ", " : "", names[i],
+                 t->realm);
+        nmiss++;
+    }
+    snprintf(fix, sizeof(fix), "register the DCs' SRV records (on a DC: "
+             "restart netlogon, or dcdiag /test:dns; Samba: samba_dnsupdate"
+             "), or check dns_servers / --dns-server%s", "");
+    if (nmiss > 0)
+        add(dr, "dns", DR_FAIL, fix, "%s: no SRV records %s", t->realm,
+            missing);
+    else
+        add(dr, "dns", DR_PASS, NULL, "%s: SRV records for Kerberos (UDP, "
+            "TCP) and LDAP: %zu and %zu", t->realm, kr->srv_count,
+            lr->srv_count);
+
+    /* each KDC endpoint: 88 UDP and TCP, with its clock */
+    for (i = 0; kr != NULL && i < kr->endpoint_count; i++) {
+        const dns_endpoint *e = &kr->endpoints[i];
+
+        memset(&pr, 0, sizeof(pr));
+        if (getnameinfo((const struct sockaddr *)&e->addr, e->addrlen, addr,
+                        sizeof(addr), NULL, 0, NI_NUMERICHOST) != 0)
+            continue;
+        seen++;
+        if (dns_probe_kdc(dr->kctx, t->realm,
+                          (const struct sockaddr *)&e->addr, e->addrlen,
+                          e->socktype, DOCTOR_PROBE_MS, &pr) != ADB_OK ||
+            !pr.answered) {
+            add(dr, "dc ports", DR_FAIL, "start the DC's KDC service and "
+                "open port 88 UDP and TCP to it", "%s %s (%s) port %u/%s: "
+                "no Kerberos answer: %s", t->realm, e->host, addr,
+                (unsigned)e->port, e->socktype == SOCK_DGRAM ? "udp" : "tcp",
+                pr.detail);
+            bad++;
+            continue;
+        }
+        if (pr.have_time)
+            skew_result(dr, t->realm, e->host, e->socktype == SOCK_DGRAM ?
+                        "KRB-ERROR stime, UDP" : "KRB-ERROR stime, TCP",
+                        (double)pr.offset_ms / 1000.0);
+    }
+    /* each LDAP endpoint: 389 answers, and its currentTime */
+    for (i = 0; lr != NULL && i < lr->endpoint_count; i++) {
+        const dns_endpoint *e = &lr->endpoints[i];
+
+        for (j = 0; j < i; j++)
+            if (strcasecmp(lr->endpoints[j].host, e->host) == 0 &&
+                lr->endpoints[j].port == e->port)
+                break;
+        if (j < i || getnameinfo((const struct sockaddr *)&e->addr,
+                                 e->addrlen, addr, sizeof(addr), NULL, 0,
+                                 NI_NUMERICHOST) != 0)
+            continue;
+        seen++;
+        if (!tcp_answers((const struct sockaddr *)&e->addr, e->addrlen,
+                         DOCTOR_PROBE_MS, why, sizeof(why))) {
+            add(dr, "dc ports", DR_FAIL, "start the DC's LDAP service and "
+                "open port 389 to it", "%s %s (%s) port %u/tcp: %s",
+                t->realm, e->host, addr, (unsigned)e->port, why);
+            bad++;
+        }
+    }
+    if (seen > 0 && bad == 0)
+        add(dr, "dc ports", DR_PASS, NULL, "%s: every DC answers on 88 "
+            "(UDP, TCP) and 389", t->realm);
+    dns_result_free(kr);
+    dns_result_free(lr);
+}
+
+/* ------------------------------------------------- mapped SIDs in AD -- */
+
+static void check_mapped(doctor *dr, const conf_trust *t)
+{
+    cli_ad ad;
+    cli_ad_map_state st;
+    char why[512], fix[512], sbuf[ADB_SID_STR_MAX];
+    size_t i, checked = 0, bad = 0;
+
+    if (t->map_count == 0)
+        return;
+    if (cli_ad_open(dr->cfg, t, &dr->ad, &ad, why, sizeof(why)) != ADB_OK) {
+        bool explicit = dr->ad.user != NULL || t->ldap_principal != NULL;
+
+        add(dr, "mapped", explicit ? DR_FAIL : DR_WARN, "give --ad-user "
+            "and --ad-password-file, or set ldap_principal and ldap_keytab "
+            "for the trust", "%s: mappings not checked in AD: %s", t->realm,
+            why);
+        return;
+    }
+    /* the bound DC's clock (rootDSE currentTime) */
+    if (ad.root->has_current_time)
+        skew_result(dr, t->realm, ad.dc, "LDAP currentTime",
+                    difftime(ad.root->current_time, time(NULL)));
+    for (i = 0; i < t->map_count; i++) {
+        const conf_mapping *m = &t->maps[i];
+
+        cli_ad_check_mapping(t, &ad, m, NULL, &st);
+        if (strcmp(st.status, "not-checked") == 0)
+            continue;
+        checked++;
+        if (strcmp(st.status, "ok") == 0)
+            continue;
+        bad++;
+        snprintf(fix, sizeof(fix), CLI_PROGRAM " map remove %s %s%s, then"
+                 " map a global or universal security group (" CLI_PROGRAM
+                 " map list %s --check lists every finding)", t->realm,
+                 m->kind == CONF_MAP_USER_SID ? "user:" : "sid:",
+                 adb_sid_format(&m->sid, sbuf), t->realm);
+        add(dr, "mapped", DR_FAIL, fix, "%s map #%zu %s (%s): %s",
+            t->realm, m->line, m->kind == CONF_MAP_RID ? m->text :
+            adb_sid_format(&m->sid, sbuf), st.status, st.detail);
+    }
+    if (bad == 0)
+        add(dr, "mapped", DR_PASS, NULL, "%s: %zu mapped SID(s) exist in AD "
+            "as global/universal security groups or users (DC %s)",
+            t->realm, checked, ad.dc);
+    cli_ad_close(&ad);
+}
+
+/* -------------------------------------------- clients' krb5.conf -- */
+
+static void check_client_conf(doctor *dr)
+{
+    profile_t p = NULL;
+    char **names = NULL, *value = NULL, fix[512];
+    const char *local = dr->cfg->local_realm;
+    const char *sect[] = { "domain_realm", NULL };
+    size_t hits = 0, i;
+
+    if (dr->kctx == NULL || krb5_get_profile(dr->kctx, &p) != 0) {
+        add(dr, "krb5.conf", DR_WARN, NULL, "cannot read krb5.conf");
+        return;
+    }
+    if (profile_get_relation_names(p, sect, &names) == 0 && names != NULL) {
+        for (i = 0; names[i] != NULL; i++) {
+            if (profile_get_string(p, "domain_realm", names[i], NULL, NULL,
+                                   &value) == 0 && value != NULL &&
+                strcmp(value, local) == 0)
+                hits++;
+            profile_release_string(value);
+            value = NULL;
+        }
+        profile_free_list(names);
+    }
+    snprintf(fix, sizeof(fix), "add to the clients' krb5.conf: "
+             "[domain_realm] .your.services.domain = %s", local);
+    if (hits == 0)
+        add(dr, "krb5.conf", DR_WARN, fix, "[domain_realm] maps no domain "
+            "to %s: clients may ask AD for the local services", local);
+    else
+        add(dr, "krb5.conf", DR_PASS, NULL, "[domain_realm] maps %zu "
+            "domain(s) to %s", hits, local);
+    for (i = 0; i < dr->cfg->trust_count; i++) {
+        const conf_trust *t = &dr->cfg->trusts[i];
+        char **kdcs = NULL;
+        const char *rk[] = { "realms", t->realm, "kdc", NULL };
+        int dnsk = 1;
+
+        if (dr->only_realm != NULL && strcmp(dr->only_realm, t->realm) != 0)
+            continue;
+        (void)profile_get_boolean(p, "libdefaults", "dns_lookup_kdc", NULL,
+                                  1, &dnsk);
+        if (profile_get_values(p, rk, &kdcs) == 0 && kdcs != NULL &&
+            kdcs[0] != NULL)
+            add(dr, "krb5.conf", DR_PASS, NULL, "[realms] %s has kdc = %s",
+                t->realm, kdcs[0]);
+        else if (dnsk)
+            add(dr, "krb5.conf", DR_PASS, NULL, "%s: clients find its KDCs "
+                "by DNS (dns_lookup_kdc; see the dns check)", t->realm);
+        else {
+            snprintf(fix, sizeof(fix), "add [realms] %s = { kdc = DC } to "
+                     "the clients' krb5.conf, or set dns_lookup_kdc = true",
+                     t->realm);
+            add(dr, "krb5.conf", DR_FAIL, fix, "clients cannot find %s's "
+                "KDCs: no [realms] kdc and dns_lookup_kdc = false",
+                t->realm);
+        }
+        profile_free_list(kdcs);
+    }
+    profile_release(p);
+}
+
+/* The issue-10 checks that reach the network, per trust. */
+static void check_network(doctor *dr)
+{
+    size_t i;
+
+    check_kdc_ports(dr);
+    for (i = 0; i < dr->cfg->trust_count; i++) {
+        const conf_trust *t = &dr->cfg->trusts[i];
+
+        if (dr->only_realm != NULL && strcmp(dr->only_realm, t->realm) != 0)
+            continue;
+        check_dns_dcs(dr, t);
+        check_mapped(dr, t);
+    }
+    check_client_conf(dr);
+}
+
 /* ------------------------------------------------------------ output -- */
 
 static int report(const doctor *dr, bool json)
@@ -384,11 +820,34 @@ static int report(const doctor *dr, bool json)
     return fails > 0 ? CLI_EXIT_FAIL : CLI_EXIT_OK;
 }
 
+/* The krb5 context of the probes and krb5.conf's clockskew. */
+static void doctor_krb5_init(doctor *dr)
+{
+    profile_t p = NULL;
+    int skew = DNS_PROBE_SKEW_LIMIT;
+
+    if (krb5_init_context(&dr->kctx) != 0) {
+        dr->kctx = NULL;
+    } else if (krb5_get_profile(dr->kctx, &p) == 0) {
+        (void)profile_get_integer(p, "libdefaults", "clockskew", NULL,
+                                  DNS_PROBE_SKEW_LIMIT, &skew);
+        profile_release(p);
+    }
+    dr->clockskew = skew > 0 ? skew : DNS_PROBE_SKEW_LIMIT;
+}
+
 static void doctor_help(void)
 {
     printf("usage: %s\n\n"
            "Check the setup: the configuration, the KDC's kdc.conf, each\n"
-           "trust's principals and keys in the KDC database, the audit log.\n"
+           "trust's principals and keys in the KDC database (AES, kvno), the\n"
+           "audit log; that the local KDC answers on its ports (kdc ports);\n"
+           "each AD realm's SRV records (dns); that each DC answers on 88\n"
+           "UDP and TCP and 389 (dc ports); each DC's clock (KRB-ERROR stime,\n"
+           "LDAP currentTime) within krb5.conf's clockskew (clock); that every\n"
+           "mapped SID exists in AD as a global or universal security group\n"
+           "or a user (mapped; needs AD credentials, else a warning); the\n"
+           "clients' krb5.conf snippets ([domain_realm], [realms] or DNS).\n"
            "Each check prints pass, warn or fail, and what to do.  Run as\n"
            "root on the KDC host.\n\n"
            "  --config FILE    the configuration (default $ADBRIDGE_CONFIG,"
@@ -396,9 +855,10 @@ static void doctor_help(void)
            "  --kdc-conf FILE  the KDC's kdc.conf (default $KRB5_KDC_PROFILE,"
            " else /etc/krb5kdc/kdc.conf)\n"
            "  --json           one JSON object, for monitoring\n"
+           "%s"
            "  REALM            check only this trust\n\n"
            "Exit status: 0 no check failed, 1 a check failed, 2 usage.\n",
-           doctor_usage);
+           doctor_usage, CLI_AD_HELP);
 }
 
 int cli_doctor_main(int argc, char **argv)
@@ -407,6 +867,7 @@ int cli_doctor_main(int argc, char **argv)
         { "config", required_argument, NULL, 'c' },
         { "kdc-conf", required_argument, NULL, 'k' },
         { "json", no_argument, NULL, 'j' },
+        CLI_AD_LONGOPTS,
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
@@ -425,6 +886,8 @@ int cli_doctor_main(int argc, char **argv)
     optind = 0;
     opterr = 0;
     while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        if (cli_ad_option(ch, optarg, &dr->ad))
+            continue;
         switch (ch) {
         case 'c': opt_config = optarg; break;
         case 'k': dr->kdc_profile = optarg; break;
@@ -456,10 +919,14 @@ int cli_doctor_main(int argc, char **argv)
         check_kdc_conf(dr);
         check_trusts(dr);
         check_audit(dr);
+        doctor_krb5_init(dr);
+        check_network(dr);
     }
     status = report(dr, json);
 
 cleanup:
+    if (dr != NULL && dr->kctx != NULL)
+        krb5_free_context(dr->kctx);
     if (dr != NULL)
         conf_free(dr->cfg);
     free(dr);

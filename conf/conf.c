@@ -913,7 +913,7 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     static const char *const known[] = {
         "netbios_name", "domain_sid", "direction", "sid_filtering",
         "require_pac", "refuse_without_rights", "kdc", "client_realm",
-        "map", "site", NULL
+        "map", "site", "ldap_principal", "ldap_keytab", NULL
     };
     const char *const section[] = { "trusts", realm, NULL };
     const char *names[] = { "trusts", realm, NULL, NULL };
@@ -992,6 +992,21 @@ static void load_trust(loader *ld, conf_trust *trust, const char *realm)
     }
     if (n > 16)
         problem(ld, "%s %zu kdc lines (at most 16)", where, n);
+
+    names[2] = "ldap_principal";
+    trust->ldap_principal = get_single(ld, where, names, "ldap_principal");
+    names[2] = "ldap_keytab";
+    trust->ldap_keytab = get_single(ld, where, names, "ldap_keytab");
+    if ((trust->ldap_principal == NULL) != (trust->ldap_keytab == NULL))
+        problem(ld, "%s ldap_principal and ldap_keytab go together (the"
+                " principal's key is read from the keytab)", where);
+    else if (trust->ldap_principal != NULL &&
+             (*trust->ldap_principal == '\0' ||
+              strchr(trust->ldap_principal, ' ') != NULL))
+        problem(ld, "%s ldap_principal \"%s\" is not a principal name",
+                where, trust->ldap_principal);
+    else if (trust->ldap_keytab != NULL && *trust->ldap_keytab == '\0')
+        problem(ld, "%s ldap_keytab is empty", where);
 
     names[2] = "site";
     trust->site = get_single(ld, where, names, "site");

@@ -115,6 +115,10 @@ typedef struct conf_trust {
     const char *const *kdcs;      /* kdc_count "host[:port]" values, file
                                    * order (first = primary), checked */
     const char *site;             /* AD site name (`site = NAME`), or NULL */
+    const char *ldap_principal;   /* principal the CLI binds to AD's LDAP
+                                   * as (unattended name lookups), or NULL;
+                                   * set together with ldap_keytab */
+    const char *ldap_keytab;      /* keytab holding its key, or NULL */
     size_t client_realm_count;
     const char *const *client_realms; /* realms besides @realm whose users
                                    * this trust may carry (client_realm

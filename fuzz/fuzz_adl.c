@@ -6,6 +6,11 @@
  * (groupType, then classified), an account name in the CLI's forms, and
  * the RFC 4515 escaper.  On success the invariants callers rely on are
  * checked; a violation aborts, which libFuzzer reports as a crash.
+ *
+ * fuzz_mapping decodes an object as `map add NAME` and `map list --check`
+ * see it: "CLASS GROUPTYPE\n" then objectSid bytes, through the same
+ * decoders, judged by cli_adn_judge (cli/cli_adname.c) against a fixed
+ * trust; and the comment name `map list --check` reads back.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +18,7 @@
 #include <string.h>
 
 #include "adl.h"
+#include "cli_adname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -115,8 +121,71 @@ static void fuzz_names(const uint8_t *data, size_t size)
     free(text);
 }
 
+static void fuzz_mapping(const uint8_t *data, size_t size)
+{
+    static adb_sid dom;
+    conf_trust t;
+    adl_object o;
+    adb_diag d = ADB_DIAG_INIT, d2 = ADB_DIAG_INIT;
+    const uint8_t *nl;
+    cli_adn_kind kind = 0;
+    const char *code = NULL;
+    char why[512], name[CLI_ADN_COMMENT_MAX], *text;
+    int32_t gt = 0;
+    adb_err r;
+
+    if (dom.revision == 0)
+        CHECK(adb_sid_parse("S-1-5-21-3623811015-3361044348-30300820",
+                            &dom) == ADB_OK);
+    memset(&t, 0, sizeof(t));
+    t.realm = "AD.EXAMPLE.COM";
+    t.netbios_name = "ADEX";
+    t.domain_sid = dom;
+    memset(&o, 0, sizeof(o));
+    o.sam_name = "x";
+    o.dn = "CN=x";
+    nl = size > 1 ? memchr(data + 1, '\n', size - 1) : NULL;
+    if (nl != NULL) {
+        o.object_class = (adl_object_class)(data[0] % 4);
+        if (adl_int32_parse((const char *)data + 1,
+                            (size_t)(nl - data) - 1, &gt, &d) == ADB_OK &&
+            adl_group_type_classify(gt, &o.group, &d2) == ADB_OK) {
+            o.has_group_type = true;
+            o.group_type = gt;
+        }
+        d = (adb_diag)ADB_DIAG_INIT;
+        if (adl_sid_decode(nl + 1, size - (size_t)(nl - data) - 1, &o.sid,
+                           &d) == ADB_OK) {
+            r = cli_adn_judge(&t, &o, &kind, &code, why, sizeof(why));
+            if (r == ADB_OK) {
+                CHECK(code == NULL && adb_sid_in_domain(&o.sid, &dom, NULL));
+                CHECK(kind == CLI_ADN_USER || kind == CLI_ADN_GROUP);
+                if (kind == CLI_ADN_GROUP)
+                    CHECK(o.object_class == ADL_CLASS_GROUP &&
+                          o.has_group_type && o.group.security &&
+                          (o.group.scope == ADL_SCOPE_GLOBAL ||
+                           o.group.scope == ADL_SCOPE_UNIVERSAL));
+                else
+                    CHECK(o.object_class == ADL_CLASS_USER ||
+                          o.object_class == ADL_CLASS_COMPUTER);
+            } else {
+                CHECK(code != NULL && why[0] != '\0');
+            }
+        }
+    }
+    text = malloc(size + 1);
+    CHECK(text != NULL);
+    memcpy(text, data, size);
+    text[size] = '\0';
+    if (cli_adn_comment_name(&t, text, name))
+        CHECK(name[0] != '\0' && strchr(name, ':') == NULL &&
+              strlen(name) < CLI_ADN_COMMENT_MAX);
+    free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    fuzz_mapping(data, size);
     fuzz_sid(data, size);
     fuzz_time(data, size);
     fuzz_int(data, size);

@@ -326,12 +326,21 @@ def test_map_refusals():
         "duplicate": (["rid:1103", "viewer"], "already maps rid:1103"),
         "same identity, other spelling": (
             ["sid:" + DOM + "-1104", "admin"], "already maps"),
+        # names are looked up in AD: here no AD answers (no credentials
+        # or no DC), and the file is unchanged
         "group name": (["PBX Admins", "admin"],
-                       "group names cannot be resolved yet"),
+                       "cannot look up \"PBX Admins\" in AD"),
         "DOMAIN\\name": (["ADEX\\PBX Admins", "admin"],
-                         "group names cannot be resolved yet"),
+                         "cannot look up \"ADEX\\PBX Admins\" in AD"),
         "name@REALM": (["PBX Admins@AD.EXAMPLE.COM", "admin"],
-                       "group names cannot be resolved yet"),
+                       "cannot look up \"PBX Admins@AD.EXAMPLE.COM\" in AD"),
+        # refused before any lookup
+        "forbidden character": (["ADEX\\PBX*Admins", "admin"],
+                                "character '*' at position 4"),
+        "other NetBIOS domain": (["OTHER\\PBX Admins", "admin"],
+                                 "outside the trusted domain"),
+        "other DNS domain": (["PBX Admins@OTHER.EXAMPLE", "admin"],
+                             "outside the trusted domain"),
         "local Domain Admins": (
             ["sid:" + LOCAL + "-512", "admin"],
             "always dropped by quarantine filtering (rule local-domain)"),
