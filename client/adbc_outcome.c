@@ -80,6 +80,11 @@ ADBC_EXPORT adbc_outcome adbc_outcome_from_krb5(adbc_stage stage, long code,
 {
     if (code == KRB5KRB_AP_ERR_SKEW)
         return ADBC_CLOCK_SKEW;
+    /* a ticket just issued that is not yet or no longer valid by our
+     * clock: the device's clock is off (faketime -2h gives "not yet") */
+    if (stage != ADBC_STAGE_TGT && (code == KRB5KRB_AP_ERR_TKT_NYV ||
+                                    code == KRB5KRB_AP_ERR_TKT_EXPIRED))
+        return ADBC_CLOCK_SKEW;
     if (code == KRB5_KDC_UNREACH)
         return ADBC_NO_KDC;
     switch (stage) {

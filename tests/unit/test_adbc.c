@@ -186,6 +186,12 @@ static void test_outcomes_ticket_accept(void **state)
                      ADBC_NOT_VERIFIED);
     assert_int_equal(adbc_outcome_from_krb5(ADBC_STAGE_ACCEPT, 12345, NULL),
                      ADBC_NOT_VERIFIED);               /* fail closed */
+    assert_int_equal(adbc_outcome_from_krb5(ADBC_STAGE_ACCEPT,
+                                            KRB5KRB_AP_ERR_TKT_NYV, NULL),
+                     ADBC_CLOCK_SKEW);
+    assert_int_equal(adbc_outcome_from_krb5(ADBC_STAGE_ACCEPT,
+                                            KRB5KRB_AP_ERR_TKT_EXPIRED, NULL),
+                     ADBC_CLOCK_SKEW);
     assert_int_equal(adbc_outcome_from_krb5(ADBC_STAGE_ACCEPT, KRB5_KT_NOTFOUND,
                                             NULL), ADBC_DEVICE_CONFIG);
     assert_int_equal(adbc_outcome_from_krb5(ADBC_STAGE_ACCEPT,
