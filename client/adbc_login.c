@@ -130,6 +130,7 @@ ADBC_EXPORT adbc_outcome adbc_login(const adbc_login_opts *opts,
     krb5_principal client = NULL, service = NULL;
     krb5_get_init_creds_opt *gopt = NULL;
     krb5_creds creds;
+    krb5_keytab_entry kent;
     krb5_error_code code;
     gss_cred_id_t icred = GSS_C_NO_CREDENTIAL, acred = GSS_C_NO_CREDENTIAL;
     gss_name_t target = GSS_C_NO_NAME, cname = GSS_C_NO_NAME;
@@ -161,6 +162,12 @@ ADBC_EXPORT adbc_outcome adbc_login(const adbc_login_opts *opts,
         code = adbc_service(ctx, kt, opts->service, &service);
     if (code == 0)
         code = krb5_unparse_name(ctx, service, &svcname);
+    /* the keytab holds a key of the device principal (checked here: MIT's
+     * gss_krb5_import_cred leaks a principal when it does not) */
+    if (code == 0)
+        code = krb5_kt_get_entry(ctx, kt, service, 0, 0, &kent);
+    if (code == 0)
+        krb5_free_keytab_entry_contents(ctx, &kent);
     if (code) {
         adbc_fail(ctx, res, ADBC_STAGE_ACCEPT, code, NULL);
         res->outcome = ADBC_DEVICE_CONFIG;
