@@ -18,6 +18,7 @@
 #include "cli_discover.h"
 #include "cli_doctor.h"
 #include "cli_trust.h"
+#include "cli_login.h"
 #include "cli_pac.h"
 
 /* Top-level commands. */
@@ -33,6 +34,8 @@ static const cli_command cli_commands[] = {
       "check the setup: configuration, kdc.conf, trust keys, audit log" },
     { "trust", cli_trust_main,
       "the trusts: their principals, keys, KDCs and mappings" },
+    { "login", cli_login_main,
+      "log a user in as a device does and show the rights it gets" },
 };
 
 void cli_error(const char *fmt, ...)

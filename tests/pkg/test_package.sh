@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # tests/pkg/test_package.sh BUILD_DIR [OUT_DIR]
-# The Debian package, as an administrator gets it: build it
+# The Debian packages (adbridge, libadbridge-client0, libadbridge-client-dev),
+# as an administrator gets them: build them
 # (scripts/build-deb.sh into OUT_DIR, default BUILD_DIR/../deb), lintian
 # (no error, no warning), dpkg -i, the installed files (command, KDB module
 # next to db2.so, man pages, drop-in, logrotate, /var/log/adbridge 0700
@@ -11,7 +12,9 @@
 # BUILD_DIR's ctest fixture adbed_bridge against it with the installed
 # /usr/sbin/adbridge (tests/pkg/installed_e2e.py; BUILD_DIR provides only
 # test tools: gss_probe, kreq), pac show and explain on its PACs, an audit
-# log in /var/log/adbridge through a logrotate run; finally, always (trap), dpkg -r (the program files gone,
+# log in /var/log/adbridge through a logrotate run, samples/device compiled
+# and linked through the installed adbridge-client.pc and run against the
+# bed; finally, always (trap), dpkg -r (the program files gone,
 # the logs and the conffile kept), then dpkg --purge and a check that no
 # file or directory of the package is left and /etc/adbridge.conf was
 # neither created nor removed.
@@ -36,11 +39,14 @@ probe=$build/tests/gss_probe
 for t in "$probe" "$build/tests/kreq"; do
   [ -x "$t" ] || e2e_cannot_run "no $t (build $build first)"
 done
-status=$(dpkg-query -W -f='${Status}' adbridge 2>/dev/null || true)
-case $status in
-  ''|*' not-installed') ;;
-  *) e2e_cannot_run "the adbridge package is on this machine already ($status; the test purges what it installs)" ;;
-esac
+PKGS="adbridge libadbridge-client0 libadbridge-client-dev"
+for p in $PKGS; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  case $status in
+    ''|*' not-installed') ;;
+    *) e2e_cannot_run "the $p package is on this machine already ($status; the test purges what it installs)" ;;
+  esac
+done
 
 krb5_libdir=$(pkg-config --variable=libdir krb5)
 kdb_dir=$krb5_libdir/krb5/plugins/kdb
@@ -68,9 +74,11 @@ check_purged() {
   check_gone purge /dev/null || bad=1
   if [ -e /var/log/adbridge ]; then echo "FAIL: /var/log/adbridge left after purge" >&2; bad=1; fi
   if [ -e /run/adbridge ]; then echo "FAIL: /run/adbridge left after purge" >&2; bad=1; fi
-  if dpkg-query -W -f='${Status}\n' adbridge 2>/dev/null | grep -qv ' not-installed$'; then
-    echo "FAIL: dpkg still knows adbridge: $(dpkg-query -W -f='${Status}' adbridge)" >&2; bad=1
-  fi
+  for p in $PKGS; do
+    if dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -qv ' not-installed$'; then
+      echo "FAIL: dpkg still knows $p: $(dpkg-query -W -f='${Status}' "$p")" >&2; bad=1
+    fi
+  done
   return $bad
 }
 cleanup() {
@@ -80,10 +88,10 @@ cleanup() {
   if [ "$installed" = 1 ] && [ -s "$work/dpkg-L" ]; then
     # dpkg -r: the program files go; the conffile (the logrotate snippet and
     # its directory) and the logs stay until the purge
-    echo "== dpkg -r adbridge"
-    dpkg-query -W -f='${Conffiles}\n' adbridge | awk 'NF {print $1}' >"$work/conffiles"
+    echo "== dpkg -r $PKGS"
+    dpkg-query -W -f='${Conffiles}\n' $PKGS | awk 'NF {print $1}' >"$work/conffiles"
     { cat "$work/conffiles"; echo /etc/logrotate.d; } >"$work/keep"
-    if dpkg -r adbridge >"$work/remove.log" 2>&1; then
+    if dpkg -r $PKGS >"$work/remove.log" 2>&1; then
       if check_gone remove "$work/keep"; then
         echo "  removed; kept: $(tr '\n' ' ' <"$work/conffiles")/var/log/adbridge"
       else
@@ -91,13 +99,13 @@ cleanup() {
       fi
       [ -d /var/log/adbridge ] || { echo "FAIL: dpkg -r removed the logs" >&2; rc=1; }
     else
-      cat "$work/remove.log"; echo "FAIL: dpkg -r adbridge" >&2; rc=1
+      cat "$work/remove.log"; echo "FAIL: dpkg -r $PKGS" >&2; rc=1
     fi
   fi
   if [ "$installed" = 1 ]; then
-    echo "== dpkg --purge adbridge"
-    dpkg --purge adbridge >"$work/purge.log" 2>&1 ||
-      { cat "$work/purge.log"; echo "FAIL: dpkg --purge adbridge" >&2; rc=1; }
+    echo "== dpkg --purge $PKGS"
+    dpkg --purge $PKGS >"$work/purge.log" 2>&1 ||
+      { cat "$work/purge.log"; echo "FAIL: dpkg --purge $PKGS" >&2; rc=1; }
     if [ -s "$work/dpkg-L" ] && check_purged; then
       echo "  nothing of the package is left"
     else
@@ -110,17 +118,24 @@ cleanup() {
     rc=1
   fi
   rm -rf "$work"
-  [ $rc = 0 ] && echo "PASS: Debian package"
+  [ $rc = 0 ] && echo "PASS: Debian packages"
   exit $rc
 }
 trap cleanup EXIT
 
 # -------------------------------------------------------------- build --
 echo "== build the package (scripts/build-deb.sh $out)"
-deb=$("$TOP/scripts/build-deb.sh" "$out" | tail -n 1)
-[ -f "$deb" ] || fail "no package built"
+"$TOP/scripts/build-deb.sh" "$out" >"$work/debs"
+deb=$(tail -n 1 "$work/debs")
+libdeb=$(grep '/libadbridge-client0_[^/]*\.deb$' "$work/debs" || true)
+devdeb=$(grep '/libadbridge-client-dev_[^/]*\.deb$' "$work/debs" || true)
+for f in "$deb" "$libdeb" "$devdeb"; do
+  [ -n "$f" ] && [ -f "$f" ] || fail "not every package built: $(tr '\n' ' ' <"$work/debs")"
+done
 changes=$(ls "$out"/adbridge_*.changes)
 echo "  $deb"
+echo "  $libdeb"
+echo "  $devdeb"
 
 echo "== lintian"
 lrc=0
@@ -136,8 +151,31 @@ grep -q 'krb5-kdc' <<<"$depends" || fail "no dependency on krb5-kdc"
 grep -Eq 'libkdb5-10 \(<< [0-9]+\.[0-9]+~\)' <<<"$depends" ||
   fail "no upper bound on libkdb5-10 (the KDB ABI the module was built against)"
 grep -Eq 'libkdb5-10 \(>= [0-9.]+\)' <<<"$depends" || fail "no lower bound on libkdb5-10"
-dpkg-deb -c "$deb" | awk '{print $NF}' | sed -e 's|^\./|/|' -e 's|/$||' |
-  grep -v '^/$' >"$work/contents"
+# (a symbolic link's line ends "-> TARGET")
+for d in "$deb" "$libdeb" "$devdeb"; do dpkg-deb -c "$d"; done | sed 's/ -> .*//' | awk '{print $NF}' |
+  sed -e 's|^\./|/|' -e 's|/$||' | grep -v '^/$' | sort -u >"$work/contents"
+# the client library (Debian policy 8: the runtime package named after the
+# soname holds only the versioned library; -dev the link, header and .pc)
+libdir=$krb5_libdir
+case $libdir in */mit-krb5) libdir=${libdir%/mit-krb5} ;; esac
+dpkg-deb -x "$libdeb" "$work/libx"
+soname=$(objdump -p "$work/libx$libdir/libadbridge-client.so.0" 2>/dev/null | awk '$1 == "SONAME" {print $2}')
+[ "$soname" = libadbridge-client.so.0 ] || fail "the library's soname is '$soname'"
+dpkg-deb -c "$libdeb" | sed 's/ -> .*//' | awk '{print $NF}' | sed 's|^\./|/|' | grep -v '/$' >"$work/lib.contents"
+grep -qxF "$libdir/libadbridge-client.so.0" "$work/lib.contents" ||
+  fail "libadbridge-client0 lacks $libdir/libadbridge-client.so.0"
+! grep -q '\.so$\|/include/\|\.pc$' "$work/lib.contents" || fail "libadbridge-client0 holds development files"
+for f in /usr/include/adbridge/adbc.h "$libdir/libadbridge-client.so" \
+         "$libdir/pkgconfig/adbridge-client.pc"; do
+  dpkg-deb -c "$devdeb" | sed 's/ -> .*//' | awk '{print $NF}' | sed 's|^\./|/|' | grep -qxF "$f" ||
+    fail "libadbridge-client-dev lacks $f"
+done
+grep -q 'libadbridge-client0 (= ' <<<"$(dpkg-deb -f "$devdeb" Depends)" ||
+  fail "libadbridge-client-dev does not depend on the same libadbridge-client0"
+grep -q 'libadbridge-client0' <<<"$depends" || fail "adbridge does not depend on libadbridge-client0"
+dpkg-deb -I "$libdeb" shlibs | grep -q '^libadbridge-client 0 libadbridge-client0' ||
+  fail "libadbridge-client0 has no shlibs entry"
+echo "  libadbridge-client0: $soname; -dev: header, .so link, adbridge-client.pc"
 for f in /usr/sbin/adbridge "$kdb_dir/adbridge.so" \
          /usr/share/man/man8/adbridge.8.gz /usr/share/man/man5/adbridge.conf.5.gz \
          /usr/share/doc/adbridge/examples/adbridge.conf \
@@ -151,8 +189,8 @@ while IFS= read -r p; do [ -d "$p" ] && echo "$p"; done <"$work/contents" >"$wor
 # ------------------------------------------------------------ install --
 echo "== dpkg -i"
 installed=1
-dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i"; }
-dpkg-query -L adbridge | grep -v '^/\.$' >"$work/dpkg-L"
+dpkg -i "$deb" "$libdeb" "$devdeb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "dpkg -i"; }
+dpkg-query -L $PKGS | grep -v '^/\.$' | sort -u >"$work/dpkg-L"
 [ "$(stat -c '%a %U:%G' /var/log/adbridge)" = "700 root:root" ] ||
   fail "/var/log/adbridge is $(stat -c '%a %U:%G' /var/log/adbridge), not 700 root:root"
 grep -qx 'ReadWritePaths=-/var/log/adbridge' /lib/systemd/system/krb5-kdc.service.d/adbridge.conf ||
@@ -204,6 +242,9 @@ while IFS=$'\t' read -r name cmd; do
 done <"$work/e2e.list"
 bash "$E2E_HOME/test_pac_show.sh" /usr/sbin/adbridge "$bed" || fail "test_pac_show.sh (installed adbridge)"
 bash "$E2E_HOME/test_explain.sh" /usr/sbin/adbridge "$bed" || fail "test_explain.sh (installed adbridge)"
+echo "== samples/device through the installed adbridge-client.pc"
+pkg-config --exists adbridge-client || fail "pkg-config does not find the installed adbridge-client.pc"
+bash "$E2E_HOME/test_device_sample.sh" "$bed" || fail "test_device_sample.sh (installed library)"
 
 echo "== audit log in /var/log/adbridge, rotated by the installed logrotate snippet"
 audit=/var/log/adbridge/audit.jsonl
