@@ -191,6 +191,8 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
                     PAC_SID_RESOURCE_GROUP, i);
     info->sids = e;
     info->sid_count = k;
+    info->logon_domain_sids = e;
+    info->logon_domain_sid_count = 2 + (size_t)li->group_count;
     return ADB_OK;
 }
 
