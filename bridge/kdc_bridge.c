@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ strings -- */
@@ -86,19 +87,6 @@ static void sb_log_field(adb_buf *sb, const char *s)
     }
     *o++ = '"';
     adb_buf_commit(sb, (size_t)(o - start));
-}
-
-__attribute__((format(printf, 1, 2)))
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    int n;
-
-    va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
 }
 
 /* --------------------------------------------------------- the config -- */
@@ -1300,30 +1288,40 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     return adb_buf_take_str(&sb);
 }
 
-/* Append @line and a newline to the open file @fd in one write(). */
+/* Append @line and a newline to the open file @fd in one writev() (one
+ * O_APPEND write: the record is never interleaved with another process's;
+ * a short write is completed piece by piece). */
 static adb_err audit_write(int fd, const char *line)
 {
-    char *rec = str_printf("%s\n", line);
-    size_t len, off = 0;
+    struct iovec iov[2];
+    size_t len = strlen(line), total = len + 1, done = 0, skip;
     ssize_t n;
-    adb_err ret = ADB_ERR_IO;
+    int first = 0;
 
-    if (rec == NULL)
-        return ADB_ERR_NOMEM;
-    len = strlen(rec);
-    while (off < len) {
-        n = write(fd, rec + off, len - off);
+    iov[0].iov_base = (void *)line;
+    iov[0].iov_len = len;
+    iov[1].iov_base = (void *)"\n";
+    iov[1].iov_len = 1;
+    while (done < total) {
+        n = writev(fd, &iov[first], 2 - first);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            goto cleanup;
-        off += (size_t)n;
+            return ADB_ERR_IO;
+        done += (size_t)n;
+        /* skip what was written */
+        skip = (size_t)n;
+        while (first < 2 && skip >= iov[first].iov_len) {
+            skip -= iov[first].iov_len;
+            iov[first].iov_len = 0;
+            first++;
+        }
+        if (first < 2) {
+            iov[first].iov_base = (char *)iov[first].iov_base + skip;
+            iov[first].iov_len -= skip;
+        }
     }
-    ret = ADB_OK;
-
-cleanup:
-    free(rec);
-    return ret;
+    return ADB_OK;
 }
 
 static int audit_open(const char *path)

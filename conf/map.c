@@ -232,6 +232,7 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     uint32_t dom_rids[MAP_RID_FILTER_MAX];
     size_t dom_rid_count = 0;
     bool rid_filter = false;
+    uint64_t rid_bits = 0;    /* bit (RID mod 64) of each of dom_rids */
     uint32_t rights = 0, bit;
     adb_err ret = ADB_OK;
 
@@ -249,8 +250,10 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
             uint32_t mrid;
 
             if (adb_sid_in_domain(&trust->maps[k].sid, &trust->domain_sid,
-                                  &mrid))
+                                  &mrid)) {
                 dom_rids[dom_rid_count++] = mrid;
+                rid_bits |= 1ull << (mrid & 63u);
+            }
         }
     }
     matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
@@ -274,6 +277,8 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
                   ki == 0 ? li->user_rid : li->primary_group_rid;
             if (ki == 0)
                 user = &pac->sids[0];
+            if (rid_filter && ((rid_bits >> (rid & 63u)) & 1u) == 0)
+                continue;
             if (rid_filter && !rid_in(dom_rids, dom_rid_count, rid))
                 continue;
             m = lookup_rid(trust, rid,
