@@ -16,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------ strings -- */
@@ -23,12 +24,19 @@
 /* The longest log line or audit record written (a request's record is a
  * few KiB at most; this bounds a hostile PAC's). */
 #define KDC_LINE_MAX ((size_t)256 * 1024)
+/* what kdc_log_line and kdc_audit_json reserve first: a 2 KiB buffer */
+#define KDC_LINE_RESERVE ((size_t)2047)
 
 /* Whether @c may stand unquoted in a log field. */
-static bool log_plain(unsigned char c)
-{
-    return c > 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '=';
-}
+/* Append the string literal @lit to the adb_buf @sb (its length known at
+ * compile time). */
+#define SB_LIT(sb, lit) adb_buf_add((sb), "" lit, sizeof(lit) - 1)
+
+/* The bytes a log field carries as they are: printable ASCII but blank,
+ * '"' (0x22), '=' (0x3d) and '\\' (0x5c). */
+static const uint8_t log_plain[256] = {
+    [0x21] = 1, [0x23 ... 0x3c] = 1, [0x3e ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
 
 /*
  * For a log line: @s as one field that cannot be misread ("-" for NULL).
@@ -42,7 +50,6 @@ static void sb_log_field(adb_buf *sb, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *u;
-    bool plain = true;
     uint8_t *o, *start;
     size_t n;
 
@@ -50,10 +57,10 @@ static void sb_log_field(adb_buf *sb, const char *s)
         adb_buf_add(sb, "-", 1);
         return;
     }
-    for (u = (const unsigned char *)s; *u != '\0' && plain; u++)
-        plain = log_plain(*u);
-    if (plain && *s != '\0') {
-        adb_buf_str(sb, s);
+    for (u = (const unsigned char *)s; log_plain[*u]; u++)
+        ;
+    if (*u == '\0' && u != (const unsigned char *)s) {
+        adb_buf_add(sb, s, (size_t)(u - (const unsigned char *)s));
         return;
     }
     n = strlen(s);
@@ -80,19 +87,6 @@ static void sb_log_field(adb_buf *sb, const char *s)
     }
     *o++ = '"';
     adb_buf_commit(sb, (size_t)(o - start));
-}
-
-__attribute__((format(printf, 1, 2)))
-static char *str_printf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    int n;
-
-    va_start(ap, fmt);
-    n = vasprintf(&s, fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : s;
 }
 
 /* --------------------------------------------------------- the config -- */
@@ -1052,14 +1046,15 @@ static void sb_rights(adb_buf *sb, const conf_config *config, uint32_t rights,
     unsigned i;
 
     if (json)
-        adb_buf_str(sb, "[");
-    for (i = 0; i < CONF_MAX_RIGHTS; i++) {
+        SB_LIT(sb, "[");
+    /* the set bits, lowest first */
+    for (i = 0; i < CONF_MAX_RIGHTS && (rights >> i) != 0; i++) {
         bit = 1u << i;
         if (!(rights & bit))
             continue;
         name = conf_right_name(config, bit);
         if (!first)
-            adb_buf_str(sb, ",");
+            SB_LIT(sb, ",");
         first = false;
         if (json)
             adb_buf_json_str(sb, name != NULL ? name : "?");
@@ -1067,9 +1062,9 @@ static void sb_rights(adb_buf *sb, const conf_config *config, uint32_t rights,
             sb_log_field(sb, name != NULL ? name : "?");
     }
     if (json)
-        adb_buf_str(sb, "]");
+        SB_LIT(sb, "]");
     else if (first)
-        adb_buf_str(sb, "-");
+        SB_LIT(sb, "-");
 }
 
 static const char *client_name(const kdc_request *req, const kdc_decision *d,
@@ -1097,29 +1092,32 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     if (req == NULL || d == NULL)
         return NULL;
     adb_buf_init(&sb, KDC_LINE_MAX);
+    /* one allocation for a typical line (else 256, 512, 1024... each
+     * copied and wiped) */
+    (void)adb_buf_reserve(&sb, KDC_LINE_RESERVE);
     adb_buf_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
     adb_buf_str(&sb, kind_name(d->kind));
-    adb_buf_str(&sb, " client ");
+    SB_LIT(&sb, " client ");
     sb_log_field(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
-    adb_buf_str(&sb, " service ");
+    SB_LIT(&sb, " service ");
     sb_log_field(&sb, req->service);
     if (d->trust != NULL || d->kind == KDC_KIND_CROSS_REALM) {
-        adb_buf_str(&sb, " trust ");
+        SB_LIT(&sb, " trust ");
         sb_log_field(&sb, d->trust != NULL ? d->trust->realm
                                            : req->trust_realm);
     }
     if (d->passed)
-        adb_buf_str(&sb, " passed");    /* no trust stanza: stock MIT's */
-    adb_buf_str(&sb, " rights ");
+        SB_LIT(&sb, " passed");    /* no trust stanza: stock MIT's */
+    SB_LIT(&sb, " rights ");
     sb_rights(&sb, d->config, d->rights, false);
     if (d->required) {
-        adb_buf_str(&sb, " required ");
+        SB_LIT(&sb, " required ");
         sb_rights(&sb, d->config, d->required, false);
     }
     if (d->have_map && !d->refused && d->map.grant_count > 0) {
         bool first = true;
 
-        adb_buf_str(&sb, " grants");
+        SB_LIT(&sb, " grants");
         for (i = 0; i < d->map.grant_count; i++) {
             const map_grant *g = &d->map.grants[i];
 
@@ -1128,21 +1126,21 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
             adb_buf_str(&sb, first ? " " : ";");
             first = false;
             adb_buf_str(&sb, adb_sid_format(&g->sid, sid));
-            adb_buf_str(&sb, "=");
+            SB_LIT(&sb, "=");
             sb_log_field(&sb, g->mapping != NULL ? g->mapping->text : "?");
         }
     }
     if (d->have_map && d->map.dropped_count > 0)
         adb_buf_printf(&sb, " filtered %zu SID(s)", d->map.dropped_count);
     if (d->logon_info != NULL)
-        adb_buf_str(&sb, " logon-info re-encoded without them");
+        SB_LIT(&sb, " logon-info re-encoded without them");
     if (d->logon_info_withheld)
         adb_buf_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
                     "failed)");
     if (d->refused) {
-        adb_buf_str(&sb, " refusal ");
+        SB_LIT(&sb, " refusal ");
         adb_buf_str(&sb, kdc_decision_code(d));
-        adb_buf_str(&sb, " reason ");
+        SB_LIT(&sb, " reason ");
         /* ours, but it may quote PAC contents */
         sb_log_field(&sb, d->reason != NULL ? d->reason : "");
     }
@@ -1162,6 +1160,48 @@ static const char *user_sid(const kdc_decision *d, char *buf)
     return adb_sid_format(&u, buf);
 }
 
+#define KDC_STR_(x) #x
+#define KDC_STR(x) KDC_STR_(x)
+
+/* put2 - two decimal digits of @v (0..99) at @p */
+static char *put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
+/* @tm as strftime's "%Y-%m-%dT%H:%M:%SZ" into @buf (@size >= 40): written
+ * by hand for the years 1000-9999 (every record the KDC writes), by
+ * strftime otherwise.  False if strftime fails. */
+static bool rfc3339(const struct tm *tm, char *buf, size_t size)
+{
+    int year = tm->tm_year + 1900;
+    char *p = buf;
+
+    if (year < 1000 || year > 9999 || tm->tm_mon < 0 || tm->tm_mon > 11 ||
+        tm->tm_mday < 1 || tm->tm_mday > 31 || tm->tm_hour < 0 ||
+        tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 ||
+        tm->tm_sec < 0 || tm->tm_sec > 60) {
+        return strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", tm) != 0;
+    }
+    p = put2(p, year / 100);
+    p = put2(p, year % 100);
+    *p++ = '-';
+    p = put2(p, tm->tm_mon + 1);
+    *p++ = '-';
+    p = put2(p, tm->tm_mday);
+    *p++ = 'T';
+    p = put2(p, tm->tm_hour);
+    *p++ = ':';
+    p = put2(p, tm->tm_min);
+    *p++ = ':';
+    p = put2(p, tm->tm_sec);
+    *p++ = 'Z';
+    *p = '\0';
+    return true;
+}
+
 char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
                      time_t now)
 {
@@ -1173,103 +1213,115 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
 
     if (req == NULL || d == NULL)
         return NULL;
-    if (gmtime_r(&now, &tm) == NULL ||
-        strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+    if (gmtime_r(&now, &tm) == NULL || !rfc3339(&tm, tbuf, sizeof(tbuf)))
         snprintf(tbuf, sizeof(tbuf), "%lld", (long long)now);
     adb_buf_init(&sb, KDC_LINE_MAX);
-    adb_buf_printf(&sb, "{\"schema\":%d,\"time\":", KDC_AUDIT_SCHEMA);
+    /* one allocation for a typical line (else 256, 512, 1024... each
+     * copied and wiped) */
+    (void)adb_buf_reserve(&sb, KDC_LINE_RESERVE);
+    SB_LIT(&sb, "{\"schema\":" KDC_STR(KDC_AUDIT_SCHEMA) ",\"time\":");
     adb_buf_json_str(&sb, tbuf);
-    adb_buf_str(&sb, ",\"decision\":");
+    SB_LIT(&sb, ",\"decision\":");
     adb_buf_json_str(&sb, d->refused ? "refuse" : "allow");
-    adb_buf_str(&sb, ",\"kind\":");
+    SB_LIT(&sb, ",\"kind\":");
     adb_buf_json_str(&sb, kind_name(d->kind));
-    adb_buf_str(&sb, ",\"client\":");
+    SB_LIT(&sb, ",\"client\":");
     adb_buf_json_str(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
-    adb_buf_str(&sb, ",\"user_sid\":");
+    SB_LIT(&sb, ",\"user_sid\":");
     adb_buf_json_str(&sb, user_sid(d, sid));
-    adb_buf_str(&sb, ",\"local_realm\":");
+    SB_LIT(&sb, ",\"local_realm\":");
     adb_buf_json_str(&sb, d->config != NULL ? d->config->local_realm : NULL);
-    adb_buf_str(&sb, ",\"trust\":");
+    SB_LIT(&sb, ",\"trust\":");
     adb_buf_json_str(&sb, d->trust != NULL ? d->trust->realm
                      : d->kind == KDC_KIND_CROSS_REALM ? req->trust_realm
                                                        : NULL);
-    adb_buf_str(&sb, ",\"service\":");
+    SB_LIT(&sb, ",\"service\":");
     adb_buf_json_str(&sb, req->service);
-    adb_buf_str(&sb, ",\"profile\":");
+    SB_LIT(&sb, ",\"profile\":");
     adb_buf_json_str(&sb, trust_decision(d) && !d->refused
                               ? conf_profile_name(d->profile) : NULL);
-    adb_buf_str(&sb, ",\"rights\":");
+    SB_LIT(&sb, ",\"rights\":");
     sb_rights(&sb, d->config, d->rights, true);
-    adb_buf_str(&sb, ",\"required\":");
+    SB_LIT(&sb, ",\"required\":");
     sb_rights(&sb, d->config, d->required, true);
-    adb_buf_str(&sb, ",\"grants\":[");
+    SB_LIT(&sb, ",\"grants\":[");
     first = true;
     for (i = 0; d->have_map && !d->refused && i < d->map.grant_count; i++) {
         const map_grant *g = &d->map.grants[i];
 
         adb_buf_str(&sb, first ? "{" : ",{");
         first = false;
-        adb_buf_str(&sb, "\"right\":");
+        SB_LIT(&sb, "\"right\":");
         adb_buf_json_str(&sb, g->right_name);
-        adb_buf_str(&sb, ",\"sid\":");
+        SB_LIT(&sb, ",\"sid\":");
         adb_buf_json_str(&sb, adb_sid_format(&g->sid, sid));
-        adb_buf_str(&sb, ",\"source\":");
+        SB_LIT(&sb, ",\"source\":");
         adb_buf_json_str(&sb, pac_sid_source_name(g->source));
-        adb_buf_str(&sb, ",\"map\":");
+        SB_LIT(&sb, ",\"map\":");
         adb_buf_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
         adb_buf_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
     }
-    adb_buf_str(&sb, "],\"filtered\":[");
+    SB_LIT(&sb, "],\"filtered\":[");
     first = true;
     for (i = 0; d->have_map && i < d->map.dropped_count; i++) {
         const map_dropped *x = &d->map.dropped[i];
 
         adb_buf_str(&sb, first ? "{" : ",{");
         first = false;
-        adb_buf_str(&sb, "\"sid\":");
+        SB_LIT(&sb, "\"sid\":");
         adb_buf_json_str(&sb, adb_sid_format(&x->sid, sid));
-        adb_buf_str(&sb, ",\"source\":");
+        SB_LIT(&sb, ",\"source\":");
         adb_buf_json_str(&sb, pac_sid_source_name(x->source));
-        adb_buf_str(&sb, ",\"rule\":");
+        SB_LIT(&sb, ",\"rule\":");
         adb_buf_json_str(&sb, map_drop_rule_name(x->rule));
-        adb_buf_str(&sb, "}");
+        SB_LIT(&sb, "}");
     }
-    adb_buf_str(&sb, "],\"logon_info\":");
+    SB_LIT(&sb, "],\"logon_info\":");
     adb_buf_json_str(&sb, d->copy_logon_info ? "copied"
                      : d->logon_info != NULL ? "filtered"
                      : d->logon_info_withheld ? "withheld" : "none");
-    adb_buf_str(&sb, ",\"refusal\":");
+    SB_LIT(&sb, ",\"refusal\":");
     adb_buf_json_str(&sb, d->refused ? kdc_decision_code(d) : NULL);
-    adb_buf_str(&sb, ",\"reason\":");
+    SB_LIT(&sb, ",\"reason\":");
     adb_buf_json_str(&sb, d->refused ? d->reason : NULL);
-    adb_buf_str(&sb, "}");
+    SB_LIT(&sb, "}");
     return adb_buf_take_str(&sb);
 }
 
-/* Append @line and a newline to the open file @fd in one write(). */
+/* Append @line and a newline to the open file @fd in one writev() (one
+ * O_APPEND write: the record is never interleaved with another process's;
+ * a short write is completed piece by piece). */
 static adb_err audit_write(int fd, const char *line)
 {
-    char *rec = str_printf("%s\n", line);
-    size_t len, off = 0;
+    struct iovec iov[2];
+    size_t len = strlen(line), total = len + 1, done = 0, skip;
     ssize_t n;
-    adb_err ret = ADB_ERR_IO;
+    int first = 0;
 
-    if (rec == NULL)
-        return ADB_ERR_NOMEM;
-    len = strlen(rec);
-    while (off < len) {
-        n = write(fd, rec + off, len - off);
+    iov[0].iov_base = (void *)line;
+    iov[0].iov_len = len;
+    iov[1].iov_base = (void *)"\n";
+    iov[1].iov_len = 1;
+    while (done < total) {
+        n = writev(fd, &iov[first], 2 - first);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            goto cleanup;
-        off += (size_t)n;
+            return ADB_ERR_IO;
+        done += (size_t)n;
+        /* skip what was written */
+        skip = (size_t)n;
+        while (first < 2 && skip >= iov[first].iov_len) {
+            skip -= iov[first].iov_len;
+            iov[first].iov_len = 0;
+            first++;
+        }
+        if (first < 2) {
+            iov[first].iov_base = (char *)iov[first].iov_base + skip;
+            iov[first].iov_len -= skip;
+        }
     }
-    ret = ADB_OK;
-
-cleanup:
-    free(rec);
-    return ret;
+    return ADB_OK;
 }
 
 static int audit_open(const char *path)

@@ -123,6 +123,30 @@ static const conf_mapping *lookup_sid_hashed(const conf_trust *trust,
     return NULL;
 }
 
+/* The mapping for the SID @trust->domain_sid + @rid (@sub_count
+ * sub-authorities in all) in @trust's hash table, or NULL: lookup_sid_hashed
+ * with the hash adb_sid_hash_rid() gives, comparing the RID first. */
+static inline const conf_mapping *lookup_rid(const conf_trust *trust,
+                                             uint32_t rid, uint64_t hash,
+                                             unsigned int sub_count)
+{
+    size_t mask, s;
+
+    if (trust->sid_slot_count == 0)
+        return NULL;
+    mask = trust->sid_slot_count - 1;
+    for (s = hash & mask; trust->sid_slots[s] != 0;
+         s = (s + 1) & mask) {
+        const conf_mapping *m = &trust->maps[trust->sid_slots[s] - 1];
+
+        if (m->sid.sub_count == sub_count &&
+            m->sid.sub[sub_count - 1] == rid &&
+            adb_sid_has_prefix(&m->sid, &trust->domain_sid))
+            return m;
+    }
+    return NULL;
+}
+
 static const conf_mapping *lookup_sid(const conf_trust *trust,
                                       const adb_sid *sid)
 {
@@ -150,6 +174,21 @@ static const conf_mapping *lookup_name(const conf_trust *trust,
     return NULL;
 }
 
+/* map_rights keeps the RIDs of a trust's in-domain mappings in a list
+ * when the trust has at most this many mappings. */
+#define MAP_RID_FILTER_MAX 8
+
+/* Whether @rid is one of the @n RIDs @rids. */
+static inline bool rid_in(const uint32_t *rids, size_t n, uint32_t rid)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        if (rids[i] == rid)
+            return true;
+    return false;
+}
+
 /* A mapping that matched, and the PAC SID it matched. */
 typedef struct match {
     const conf_mapping *mapping;
@@ -172,11 +211,15 @@ static unsigned popcount32(uint32_t v)
 
 /* Map the surviving SIDs (@keep, @keep_count entries of pac->sids, whose
  * rules[] bytes say whether they are in the trust's domain) and the user
- * name to rights; fill r->grants and r->rights. */
+ * name to rights; fill r->grants and r->rights.  The first @nfast entries
+ * of pac->sids are the decoder's LogonDomainId + RID entries of
+ * pac->logon_info (user, primary group, GroupIds; pac_info's
+ * logon_domain_sids), whose LogonDomainId is the trust's domain: their RIDs
+ * are read from LOGON_INFO and looked up by RID. */
 static adb_err map_rights(const conf_config *config, const conf_trust *trust,
                           const pac_info *pac, const uint32_t *keep,
                           const uint8_t *rules, size_t keep_count,
-                          map_result *r)
+                          size_t nfast, map_result *r)
 {
     const pac_logon_info *li = pac != NULL ? pac->logon_info : NULL;
     const pac_sid_entry *user = NULL;
@@ -186,12 +229,33 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     size_t mn = 0, gn = 0, total = 0, i, k;
     uint64_t dom_state;
     unsigned int dom_n;
+    uint32_t dom_rids[MAP_RID_FILTER_MAX];
+    size_t dom_rid_count = 0;
+    bool rid_filter = false;
+    uint64_t rid_bits = 0;    /* bit (RID mod 64) of each of dom_rids */
     uint32_t rights = 0, bit;
     adb_err ret = ADB_OK;
 
     /* matches[] is written before it is read: no need to zero it. */
     dom_state = adb_sid_hash_state(&trust->domain_sid);
     dom_n = trust->domain_sid.sub_count + 1u;
+    /* With few mappings, the RIDs of those in the trust's domain: a SID of
+     * the domain whose RID is none of them has no mapping (lookup_rid can
+     * only return a mapping whose SID is the domain + that RID), so most
+     * SIDs need no hash.  A superset is enough: every mapping is looked
+     * at, whatever its kind. */
+    if (trust->map_count <= MAP_RID_FILTER_MAX) {
+        rid_filter = true;
+        for (k = 0; k < trust->map_count; k++) {
+            uint32_t mrid;
+
+            if (adb_sid_in_domain(&trust->maps[k].sid, &trust->domain_sid,
+                                  &mrid)) {
+                dom_rids[dom_rid_count++] = mrid;
+                rid_bits |= 1ull << (mrid & 63u);
+            }
+        }
+    }
     matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
                                      sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
@@ -201,15 +265,38 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
     }
 
     for (i = 0; i < keep_count; i++) {
-        const pac_sid_entry *e = &pac->sids[keep[i]];
+        size_t ki = keep[i];
+        const pac_sid_entry *e;
         const conf_mapping *m;
         uint32_t rid;
 
+        if (ki < nfast) {
+            /* user, primary group, GroupIds: sids[ki] is the trust's
+             * domain + this RID, of source user / primary group / group */
+            rid = ki >= 2 ? li->groups[ki - 2].rid :
+                  ki == 0 ? li->user_rid : li->primary_group_rid;
+            if (ki == 0)
+                user = &pac->sids[0];
+            if (rid_filter && ((rid_bits >> (rid & 63u)) & 1u) == 0)
+                continue;
+            if (rid_filter && !rid_in(dom_rids, dom_rid_count, rid))
+                continue;
+            m = lookup_rid(trust, rid,
+                           adb_sid_hash_rid(dom_state, rid, dom_n), dom_n);
+            if (m == NULL || seen[m - trust->maps])
+                continue;
+            if (m->kind == CONF_MAP_USER_SID && ki != 0)
+                continue;
+            seen[m - trust->maps] = 1;
+            matches[mn++] = (match){ m, &pac->sids[ki] };
+            continue;
+        }
+        e = &pac->sids[ki];
         /* Most SIDs are trust domain + RID: extend the domain's hash. */
-        if (rules[keep[i]] & RULE_IN_DOMAIN) {
+        if (rules[ki] & RULE_IN_DOMAIN) {
             rid = e->sid.sub[e->sid.sub_count - 1];
-            m = lookup_sid_hashed(trust, &e->sid,
-                                  adb_sid_hash_rid(dom_state, rid, dom_n));
+            m = lookup_rid(trust, rid,
+                           adb_sid_hash_rid(dom_state, rid, dom_n), dom_n);
         } else {
             m = lookup_sid(trust, &e->sid);
         }
@@ -298,7 +385,7 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
     uint8_t *rules = NULL;
     map_drop_rule dom_rule;
     bool dom_fast;
-    size_t dn = 0, kn = 0, i;
+    size_t dn = 0, dk = 0, kn = 0, nfast = 0, i;
     const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
     adb_sid user_sid;
     char s1[ADB_SID_STR_MAX], s2[ADB_SID_STR_MAX];
@@ -350,7 +437,9 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
          * of allocating worst-case lists of ~100-byte entries per SID. */
         rules = adb_arena_array_uninit(&result_out->arena, pac->sid_count,
                                        sizeof(*rules));
-        if (rules == NULL) {
+        keep = adb_arena_array_uninit(&result_out->arena, pac->sid_count,
+                                      sizeof(*keep));
+        if (rules == NULL || keep == NULL) {
             ret = ADB_ERR_NOMEM;
             goto cleanup;
         }
@@ -365,7 +454,38 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         dom_rule = map_sid_rule(config, trust, &trust->domain_sid);
         if (dom_rule == MAP_DROP_OUTSIDE)
             dom_rule = MAP_KEEP;
-        for (i = 0; i < pac->sid_count; i++) {
+        /* The decoder's user, primary group and GroupId entries are
+         * LogonDomainId + RID, and LogonDomainId is the trust's domain
+         * (checked above): no need to compare them SID by SID.  Their
+         * sources are user, primary group, group; a GroupId's attributes
+         * are LOGON_INFO's. */
+        if (dom_fast && pac->sids == pac->logon_domain_sids) {
+            nfast = pac->logon_domain_sid_count;
+            if (nfast > pac->sid_count)
+                nfast = 0;
+        }
+        for (i = 0; i < nfast; i++) {
+            map_drop_rule rule = dom_rule;
+            uint32_t attributes;
+            bool is_user;
+
+            if (i >= 2) {
+                attributes = li->groups[i - 2].attributes;
+                is_user = false;
+            } else {
+                attributes = pac->sids[i].attributes;
+                is_user = pac->sids[i].source == PAC_SID_USER;
+            }
+            if (rule == MAP_KEEP && !is_user &&
+                (attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
+                rule = MAP_DROP_DENY_ONLY;
+            rules[i] = (uint8_t)((unsigned)rule | RULE_IN_DOMAIN);
+            if (rule != MAP_KEEP)
+                dn++;
+            else
+                keep[kn++] = (uint32_t)i;
+        }
+        for (i = nfast; i < pac->sid_count; i++) {
             const pac_sid_entry *e = &pac->sids[i];
             bool in_dom = adb_sid_in_domain(&e->sid, &trust->domain_sid,
                                             NULL);
@@ -381,26 +501,24 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
                                                            : 0u));
             if (rule != MAP_KEEP)
                 dn++;
+            else
+                keep[kn++] = (uint32_t)i;
         }
         dropped = adb_arena_array_uninit(&result_out->arena, dn,
                                          sizeof(*dropped));
-        keep = adb_arena_array_uninit(&result_out->arena,
-                                      pac->sid_count - dn, sizeof(*keep));
-        if (dropped == NULL || keep == NULL) {
+        if (dropped == NULL) {
             ret = ADB_ERR_NOMEM;
             goto cleanup;
         }
-        dn = 0;
-        for (i = 0; i < pac->sid_count; i++) {
+        /* the dropped SIDs, in PAC order (none in most requests) */
+        for (i = 0; i < pac->sid_count && dk < dn; i++) {
             const pac_sid_entry *e = &pac->sids[i];
             map_drop_rule rule =
                 (map_drop_rule)(rules[i] & ~RULE_IN_DOMAIN);
 
-            if (rule == MAP_KEEP) {
-                keep[kn++] = (uint32_t)i;
+            if (rule == MAP_KEEP)
                 continue;
-            }
-            dropped[dn++] = (map_dropped){ e->sid, e->source, e->index,
+            dropped[dk++] = (map_dropped){ e->sid, e->source, e->index,
                                            rule };
             /* The account itself must be of the trusted domain (rules
              * 1-4); a deny-only primary group only loses its grants. */
@@ -412,7 +530,7 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
                 bad_group = e;
         }
         result_out->dropped = dropped;
-        result_out->dropped_count = dn;
+        result_out->dropped_count = dk;
 
         if (bad_user != NULL) {
             ret = refuse(result_out, MAP_REFUSAL_USER_SID,
@@ -446,7 +564,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         }
     }
 
-    ret = map_rights(config, trust, pac, keep, rules, kn, result_out);
+    ret = map_rights(config, trust, pac, keep, rules, kn, nfast,
+                     result_out);
     if (ret != ADB_OK)
         goto cleanup;
     if (result_out->rights == 0 && trust->refuse_without_rights)

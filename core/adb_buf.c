@@ -223,6 +223,12 @@ size_t adb_utf8_len(const unsigned char *s)
     return n;
 }
 
+/* The bytes adb_buf_json_str() copies as they are: printable ASCII but '"'
+ * (0x22) and '\\' (0x5c). */
+static const uint8_t json_plain[256] = {
+    [0x20 ... 0x21] = 1, [0x23 ... 0x5b] = 1, [0x5d ... 0x7e] = 1,
+};
+
 void adb_buf_json_str(adb_buf *b, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
@@ -247,7 +253,7 @@ void adb_buf_json_str(adb_buf *b, const char *s)
     for (u = (const unsigned char *)s; *u != '\0';) {
         /* runs of plain ASCII are copied at once (the KDC writes one
          * record per decision) */
-        for (run = u; *u >= 0x20 && *u < 0x7f && *u != '"' && *u != '\\';)
+        for (run = u; json_plain[*u];)
             u++;
         memcpy(o, run, (size_t)(u - run));
         o += u - run;

@@ -57,21 +57,48 @@ size_t adb_sid_binary_len(const adb_sid *sid)
     return 8 + 4 * (size_t)sid->sub_count;
 }
 
+/* "00" .. "99" */
+static const char dec_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
 /* Append "-" and the decimal form of @v at @p; returns the new end.  The
- * caller has room for 21 more bytes (a dash and up to 20 digits). */
+ * caller has room for 21 more bytes (a dash and up to 20 digits).  Two
+ * digits per step, in 32 bits when @v fits (every sub-authority does). */
 static char *put_dec(char *p, uint64_t v)
 {
     char tmp[20];
-    size_t n = 0;
+    size_t n = sizeof(tmp), len;
 
     *p++ = '-';
-    do {
-        tmp[n++] = (char)('0' + v % 10);
+    while (v > UINT32_MAX) {
+        n--;
+        tmp[n] = (char)('0' + v % 10);
         v /= 10;
-    } while (v != 0);
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
+    }
+    {
+        uint32_t w = (uint32_t)v;
+
+        while (w >= 100) {
+            uint32_t q = w / 100, r = w - q * 100;
+
+            n -= 2;
+            tmp[n] = dec_pairs[2 * r];
+            tmp[n + 1] = dec_pairs[2 * r + 1];
+            w = q;
+        }
+        if (w >= 10) {
+            n -= 2;
+            tmp[n] = dec_pairs[2 * w];
+            tmp[n + 1] = dec_pairs[2 * w + 1];
+        } else {
+            tmp[--n] = (char)('0' + w);
+        }
+    }
+    len = sizeof(tmp) - n;
+    memcpy(p, tmp + n, len);
+    return p + len;
 }
 
 /* The KDC formats SIDs for every decision it logs: no snprintf.  The

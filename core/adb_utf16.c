@@ -25,6 +25,10 @@ adb_err adb_utf16_read(adb_rd *rd, size_t units, const char *field,
     for (i = 0; i < units; i++) {
         uint32_t c = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
 
+        if (c - 1u < 0x7Fu) {         /* U+0001..U+007F, most names */
+            *w++ = (char)c;
+            continue;
+        }
         if (c >= 0xD800 && c <= 0xDBFF) {
             uint32_t lo;
 

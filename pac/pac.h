@@ -225,6 +225,18 @@ typedef struct pac_info {
     size_t sid_count;
     const pac_sid_entry *sids;
 
+    /* What the decoder knows of the list it made: its first
+     * logon_domain_sid_count entries (user, primary group, GroupIds) are
+     * logon_info->domain_sid plus one RID (logon_info's user_rid,
+     * primary_group_rid, groups[i].rid), with the attributes of
+     * logon_info.  The claim holds only while sids == logon_domain_sids
+     * (the decoder's own, unmodified list): a consumer that relies on it
+     * (map_evaluate) checks the pointer, so a pac_info copied with another
+     * SID list is judged SID by SID.  0 and NULL when there is no
+     * LOGON_INFO. */
+    size_t logon_domain_sid_count;
+    const pac_sid_entry *logon_domain_sids;
+
     /* The device's SIDs from DEVICE_INFO in the same order; empty if none. */
     size_t device_sid_count;
     const pac_sid_entry *device_sids;

@@ -177,9 +177,21 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
     put_rid(&e[k++], dom, li->primary_group_rid, PAC_SE_GROUP_MANDATORY |
             PAC_SE_GROUP_ENABLED_BY_DEFAULT | PAC_SE_GROUP_ENABLED,
             PAC_SID_PRIMARY_GROUP, 0);
-    for (i = 0; i < li->group_count; i++)
-        put_rid(&e[k++], dom, li->groups[i].rid, li->groups[i].attributes,
-                PAC_SID_GROUP, i);
+    if (li->group_count > 0) {
+        /* GroupIds: one entry made once, copied whole, its RID set (the
+         * KDC expands every GroupId of every cross-realm request) */
+        pac_sid_entry tmpl;
+        unsigned int last = dom->sub_count;
+
+        memset(&tmpl, 0, sizeof(tmpl));
+        put_rid(&tmpl, dom, 0, 0, PAC_SID_GROUP, 0);
+        for (i = 0; i < li->group_count; i++, k++) {
+            e[k] = tmpl;
+            e[k].sid.sub[last] = li->groups[i].rid;
+            e[k].attributes = li->groups[i].attributes;
+            e[k].index = i;
+        }
+    }
     for (i = 0; i < li->extra_sid_count; i++)
         put_sid(&e[k++], &li->extra_sids[i].sid, li->extra_sids[i].attributes,
                 PAC_SID_EXTRA, i);
@@ -191,6 +203,8 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
                     PAC_SID_RESOURCE_GROUP, i);
     info->sids = e;
     info->sid_count = k;
+    info->logon_domain_sids = e;
+    info->logon_domain_sid_count = 2 + (size_t)li->group_count;
     return ADB_OK;
 }
 

@@ -652,6 +652,107 @@ static void requestor(void **state)
     conf_free(cfg);
 }
 
+/* map_evaluate judges the decoder's user, primary group and GroupId
+ * entries from LOGON_INFO (pac_info.logon_domain_sids) and a copy of the
+ * pac_info with its own SID list SID by SID: both give the same decision,
+ * grants and filtered list, with few mappings (RID list) and with many
+ * (hash only), deny-only groups, ExtraSids in and out of the domain and a
+ * user-SID mapping included. */
+static void rid_path_equals_sid_path(void **state)
+{
+    static const pac_group groups[] = {
+        { 513, 7 }, { 1106, 7 }, { 1107, 0x17 }, { 1108, 7 }, { 1109, 7 },
+        { 1170, 7 }, { 1106 + 64, 7 }, { 1, 7 }, { 0xffffffffu, 7 },
+    };
+    static const char *const extra[] = { DOM "-1110" };
+    static const uint32_t extra_attr[] = { 7 };
+    static const char *const trusts[] = {
+        "        map = rid:1106 admin\n"
+        "        map = rid:1107 viewer\n",
+        "        map = rid:1170 viewer\n"
+        "        map = sid:" DOM "-1110 operator\n"
+        "        map = user:" DOM "-1103 join\n"
+        "        map = rid:1108 join\n",
+        "        map = rid:1 viewer\n"
+        "        map = rid:4294967295 admin\n"
+        "        map = rid:2000 admin\n"
+        "        map = rid:2001 admin\n"
+        "        map = rid:2002 admin\n"
+        "        map = rid:2003 admin\n"
+        "        map = rid:2004 admin\n"
+        "        map = rid:2005 admin\n"
+        "        map = rid:1109 operator\n"
+        "        map = user:alice join\n"
+        "        map = sid:S-1-18-1 admin\n",
+        "        map = rid:1103 admin\n",
+        "        map = user:" DOM "-1106 admin\n",
+    };
+    size_t t, i, variant;
+
+    (void)state;
+    for (t = 0; t < sizeof(trusts) / sizeof(trusts[0]); t++) {
+        conf_config *cfg = load_cfg("    rights = operator\n", trusts[t]);
+
+        for (variant = 0; variant < 3; variant++) {
+            tb_logon li = tb_logon_example();
+            pac_info *pac, copy;
+            pac_sid_entry *sids;
+            map_result a, b;
+
+            li.groups = groups;
+            li.group_count = sizeof(groups) / sizeof(groups[0]);
+            if (variant == 1) {
+                li.extra_sids = extra;
+                li.extra_attrs = extra_attr;
+            } else if (variant == 2) {
+                li.group_count = 0;
+            }
+            pac = make_pac(&li, NULL);
+            assert_ptr_equal(pac->logon_domain_sids, pac->sids);
+            copy = *pac;
+            sids = calloc(pac->sid_count, sizeof(*sids));
+            assert_non_null(sids);
+            memcpy(sids, pac->sids, pac->sid_count * sizeof(*sids));
+            copy.sids = sids;
+            assert_int_equal(map_evaluate(cfg, trust_of(cfg), pac, &a),
+                             ADB_OK);
+            assert_int_equal(map_evaluate(cfg, trust_of(cfg), &copy, &b),
+                             ADB_OK);
+            assert_int_equal(a.refused, b.refused);
+            assert_int_equal(a.refusal, b.refusal);
+            assert_int_equal(a.rights, b.rights);
+            assert_int_equal(a.grant_count, b.grant_count);
+            for (i = 0; i < a.grant_count; i++) {
+                assert_int_equal(a.grants[i].right, b.grants[i].right);
+                assert_int_equal(a.grants[i].implied, b.grants[i].implied);
+                assert_ptr_equal(a.grants[i].mapping, b.grants[i].mapping);
+                assert_true(adb_sid_equal(&a.grants[i].sid,
+                                          &b.grants[i].sid));
+                assert_int_equal(a.grants[i].source, b.grants[i].source);
+                assert_int_equal(a.grants[i].index, b.grants[i].index);
+            }
+            assert_int_equal(a.dropped_count, b.dropped_count);
+            for (i = 0; i < a.dropped_count; i++) {
+                assert_true(adb_sid_equal(&a.dropped[i].sid,
+                                          &b.dropped[i].sid));
+                assert_int_equal(a.dropped[i].rule, b.dropped[i].rule);
+                assert_int_equal(a.dropped[i].index, b.dropped[i].index);
+            }
+            /* the example's groups grant something in most configs */
+            if (t == 0 && variant != 2)
+                assert_int_equal(a.rights,
+                                 CONF_RIGHT_ADMIN | CONF_RIGHT_VIEWER);
+            if (t == 0 && variant == 0)
+                assert_int_equal(a.dropped_count, 1);   /* deny-only 1107 */
+            map_result_free(&a);
+            map_result_free(&b);
+            free(sids);
+            pac_info_free(pac);
+        }
+        conf_free(cfg);
+    }
+}
+
 /* The user and primary-group SIDs are LogonDomainId + RID, so once the
  * LogonDomainId check passed they are in the domain; check the rule on a
  * pac_info whose SID list was altered after decoding. */
@@ -854,6 +955,7 @@ int main(void)
         cmocka_unit_test(logon_domain_name),
         cmocka_unit_test(requestor),
         cmocka_unit_test(user_and_primary_group_outside),
+        cmocka_unit_test(rid_path_equals_sid_path),
         cmocka_unit_test(no_pac),
         cmocka_unit_test(no_logon_info),
         cmocka_unit_test(indicators),

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -190,6 +191,47 @@ static bool pac_has(krb5_pac pac, krb5_ui_4 type)
 }
 
 /* -------------------------------------------------------- cross-realm -- */
+
+/* The audit record's time is strftime's "%Y-%m-%dT%H:%M:%SZ" of gmtime
+ * (kdc_audit_json writes the usual years by hand): the same for every
+ * time, the edges of the hand-written range included. */
+static void audit_time_as_strftime(void **state)
+{
+    static const time_t times[] = {
+        0, 59, 86399, 951782400, 951868799, 1764633600, 1767225599,
+        2147483647, 32503680000, 253402300799, 253402300800, -1,
+        -30610224001, -30610224000, -62135596800,
+    };
+    conf_config *cfg = load_cfg("");
+    krb5_pac pac = fixture_pac("alice");
+    kdc_request r = cross(NULL, pac);
+    kdc_decision d;
+    size_t i;
+
+    (void)state;
+    kdc_decision_init(&d);
+    assert_int_equal(kdc_decide(kctx, cfg, &r, &d), ADB_OK);
+    for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+        char want[80], tbuf[40], *json;
+        struct tm tm;
+
+        assert_non_null(gmtime_r(&times[i], &tm));
+        assert_true(strftime(tbuf, sizeof(tbuf), "%Y-%m-%dT%H:%M:%SZ",
+                             &tm) > 0);
+        snprintf(want, sizeof(want), "{\"schema\":%d,\"time\":\"%s\",",
+                 KDC_AUDIT_SCHEMA, tbuf);
+        json = kdc_audit_json(&r, &d, times[i]);
+        assert_non_null(json);
+        if (strncmp(json, want, strlen(want)) != 0)
+            fail_msg("time %lld: %.60s, want %s", (long long)times[i], json,
+                     want);
+        free(json);
+    }
+    kdc_decision_free(&d);
+    krb5_pac_free(kctx, pac);
+    conf_free(cfg);
+}
+
 
 static void alice_admin(void **state)
 {
@@ -1499,6 +1541,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(alice_admin),
+        cmocka_unit_test(audit_time_as_strftime),
         cmocka_unit_test(users),
         cmocka_unit_test(frank_filtered),
         cmocka_unit_test(carol_allowed_without_refusal),
