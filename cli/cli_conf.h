@@ -49,4 +49,31 @@ int cli_config_main(int argc, char **argv);
 int cli_map_main(int argc, char **argv);
 int cli_explain_main(int argc, char **argv);
 
+/*
+ * Trust stanzas, for the trust wizard (`adbridge trust add|remove`): the
+ * same text edit, proof and atomic replacement as `map add`.
+ *
+ * cli_conf_stanza_prepare - build the new file for adding the trust
+ * @realm with the block @stanza (its "    REALM = {" ... "    }" lines,
+ * inserted right after the [trusts] header) or, with @stanza NULL,
+ * removing @realm's block; write it beside @path and prove that it loads
+ * and differs from the old file exactly by that trust.  A missing file is
+ * created (only when adding) with [adbridge] local_realm = @local_realm.
+ * Nothing is replaced yet.  On CLI_EXIT_OK *@out: commit it with
+ * cli_conf_stanza_commit(), free it with cli_conf_stanza_free() (which
+ * removes an uncommitted new file).  Errors are printed (one line each).
+ */
+typedef struct cli_conf_stanza cli_conf_stanza;
+int cli_conf_stanza_prepare(const char *path, const char *realm,
+                            const char *stanza, const char *local_realm,
+                            cli_conf_stanza **out);
+
+/* cli_conf_stanza_commit - replace the file by the proven one (a backup
+ * FILE.bak first) unless it changed since prepare.  CLI_EXIT_OK or
+ * CLI_EXIT_FAIL after one error line. */
+int cli_conf_stanza_commit(cli_conf_stanza *e);
+
+/* cli_conf_stanza_free - NULL-safe. */
+void cli_conf_stanza_free(cli_conf_stanza *e);
+
 #endif /* CLI_CONF_H */

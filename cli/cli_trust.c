@@ -396,10 +396,16 @@ cleanup:
 }
 
 static const cli_command trust_commands[] = {
+    { "add", cli_trust_add_main,
+      "set up the MIT side of a trust with an AD domain" },
     { "list", cli_trust_list,
       "every trust with its principals, keys, KDCs and mappings" },
     { "show", cli_trust_show,
       "one trust, with its mappings and the KDCs discovery finds" },
+    { "rotate", cli_trust_rotate_main,
+      "new trust keys at kvno + 1 (--finish: purge the old ones)" },
+    { "remove", cli_trust_remove_main,
+      "delete a trust's principals, then its stanza" },
 };
 
 int cli_trust_main(int argc, char **argv)
