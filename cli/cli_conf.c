@@ -1571,21 +1571,12 @@ static void cli_explain_help(void)
            " usage.\n", cli_explain_usage);
 }
 
-int cli_explain_main(int argc, char **argv)
+int cli_explain_run(const char *opt_path, const char *realm,
+                    const char *pac_file, const char *cc_arg,
+                    const char *kt_arg, const char *service, bool json,
+                    cli_json *into)
 {
-    static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "trust", required_argument, NULL, 't' },
-        { "pac", required_argument, NULL, 'p' },
-        { "ccache", required_argument, NULL, 'C' },
-        { "keytab", required_argument, NULL, 'k' },
-        { "service", required_argument, NULL, 's' },
-        { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    const char *opt_path = NULL, *path, *realm = NULL, *pac_file = NULL;
-    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL;
+    const char *path;
     krb5_context ctx = NULL;
     krb5_error_code kret;
     conf_config *cfg = NULL;
@@ -1597,58 +1588,12 @@ int cli_explain_main(int argc, char **argv)
     char *tkt_realm = NULL, *cname = NULL;
     kdc_request req;
     kdc_decision d;
-    bool json = false;
     cli_json js;
     adb_err err;
-    int ch, status = CLI_EXIT_FAIL;
+    int status = CLI_EXIT_FAIL;
 
     memset(&req, 0, sizeof(req));
     kdc_decision_init(&d);
-    optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c': opt_path = optarg; break;
-        case 't': realm = optarg; break;
-        case 'p': pac_file = optarg; break;
-        case 'C': cc_arg = optarg; break;
-        case 'k': kt_arg = optarg; break;
-        case 's': service = optarg; break;
-        case 'j': json = true; break;
-        case 'h':
-            cli_explain_help();
-            status = CLI_EXIT_OK;
-            goto cleanup;
-        default:
-            status = cli_bad_option(cli_explain_usage, ch, argv);
-            goto cleanup;
-        }
-    }
-    if (optind < argc) {
-        status = cli_usage_error(cli_explain_usage, "unexpected argument"
-                                 " '%s'", argv[optind]);
-        goto cleanup;
-    }
-    if (realm == NULL) {
-        status = cli_usage_error(cli_explain_usage, "--trust is required");
-        goto cleanup;
-    }
-    if ((pac_file != NULL) == (cc_arg != NULL)) {
-        status = cli_usage_error(cli_explain_usage, "give either --pac or"
-                                 " --ccache");
-        goto cleanup;
-    }
-    if (pac_file != NULL && (kt_arg != NULL || service != NULL)) {
-        status = cli_usage_error(cli_explain_usage, "--keytab and --service"
-                                 " go with --ccache");
-        goto cleanup;
-    }
-    if (cc_arg != NULL && kt_arg == NULL) {
-        status = cli_usage_error(cli_explain_usage, "--ccache needs"
-                                 " --keytab");
-        goto cleanup;
-    }
-
     path = cli_conf_path(opt_path);
     if (cli_conf_load(path, &cfg) != CLI_EXIT_OK)
         goto cleanup;
@@ -1722,7 +1667,10 @@ int cli_explain_main(int argc, char **argv)
         cli_error("cannot decide: %s", adb_strerror(err));
         goto cleanup;
     }
-    if (json) {
+    if (into != NULL) {
+        cli_explain_json(cfg, realm, &req, &d, pac_file != NULL, into);
+        status = CLI_EXIT_OK;
+    } else if (json) {
         cli_json_init(&js, stdout);
         cli_explain_json(cfg, realm, &req, &d, pac_file != NULL, &js);
         status = cli_finish_json(&js);
@@ -1744,6 +1692,77 @@ cleanup:
     conf_free(cfg);
     if (ctx != NULL)
         krb5_free_context(ctx);
+    return status;
+}
+
+
+int cli_explain_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "trust", required_argument, NULL, 't' },
+        { "pac", required_argument, NULL, 'p' },
+        { "ccache", required_argument, NULL, 'C' },
+        { "keytab", required_argument, NULL, 'k' },
+        { "service", required_argument, NULL, 's' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *opt_path = NULL, *realm = NULL, *pac_file = NULL;
+    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL;
+    bool json = false;
+    int ch, status = CLI_EXIT_FAIL;
+
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': opt_path = optarg; break;
+        case 't': realm = optarg; break;
+        case 'p': pac_file = optarg; break;
+        case 'C': cc_arg = optarg; break;
+        case 'k': kt_arg = optarg; break;
+        case 's': service = optarg; break;
+        case 'j': json = true; break;
+        case 'h':
+            cli_explain_help();
+            status = CLI_EXIT_OK;
+            goto cleanup;
+        default:
+            status = cli_bad_option(cli_explain_usage, ch, argv);
+            goto cleanup;
+        }
+    }
+    if (optind < argc) {
+        status = cli_usage_error(cli_explain_usage, "unexpected argument"
+                                 " '%s'", argv[optind]);
+        goto cleanup;
+    }
+    if (realm == NULL) {
+        status = cli_usage_error(cli_explain_usage, "--trust is required");
+        goto cleanup;
+    }
+    if ((pac_file != NULL) == (cc_arg != NULL)) {
+        status = cli_usage_error(cli_explain_usage, "give either --pac or"
+                                 " --ccache");
+        goto cleanup;
+    }
+    if (pac_file != NULL && (kt_arg != NULL || service != NULL)) {
+        status = cli_usage_error(cli_explain_usage, "--keytab and --service"
+                                 " go with --ccache");
+        goto cleanup;
+    }
+    if (cc_arg != NULL && kt_arg == NULL) {
+        status = cli_usage_error(cli_explain_usage, "--ccache needs"
+                                 " --keytab");
+        goto cleanup;
+    }
+
+    status = cli_explain_run(opt_path, realm, pac_file, cc_arg, kt_arg,
+                             service, json, NULL);
+
+cleanup:
     return status;
 }
 

@@ -20,6 +20,8 @@
 #ifndef CLI_CONF_H
 #define CLI_CONF_H
 
+#include <stdbool.h>
+
 #define CLI_CONF_DEFAULT_PATH "/etc/adbridge.conf"
 #define CLI_CONF_ENV "ADBRIDGE_CONFIG"
 
@@ -48,6 +50,22 @@ const char *cli_conf_file(const char *opt);
 int cli_config_main(int argc, char **argv);
 int cli_map_main(int argc, char **argv);
 int cli_explain_main(int argc, char **argv);
+
+/*
+ * cli_explain_run - `explain` after its options: the decision of the KDC's
+ * own kdc_decide for the PAC file @pac_file or for the ticket of @cc_arg
+ * decrypted with keytab @kt_arg (a MEMORY: keytab works), @service
+ * choosing it.  Prints the text (or, @json, one JSON object) on stdout;
+ * with @into non-NULL the explanation is written into it as one JSON value
+ * instead (the caller finishes @into).  Returns CLI_EXIT_OK,
+ * CLI_EXIT_REFUSED (the trust refuses the user), CLI_EXIT_FAIL or
+ * CLI_EXIT_USAGE after the error lines.
+ */
+struct cli_json;
+int cli_explain_run(const char *opt_path, const char *realm,
+                    const char *pac_file, const char *cc_arg,
+                    const char *kt_arg, const char *service, bool json,
+                    struct cli_json *into);
 
 /*
  * Trust stanzas, for the trust wizard (`adbridge trust add|remove`): the

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cli_trust.h - the `trust` command: list and show (cli_trust.c); add,
- * rotate and remove (cli_trust_wiz.c); verify (cli_trust_verify.c).
+ * verify, rotate and remove (cli_trust_wiz.c; verify's core is
+ * cli_verify.c).
  */
 #ifndef CLI_TRUST_H
 #define CLI_TRUST_H
@@ -16,6 +17,7 @@ int cli_trust_main(int argc, char **argv);
  * subcommand's name.  Each returns a CLI_EXIT_* status. */
 int cli_trust_add_main(int argc, char **argv);
 int cli_trust_rotate_main(int argc, char **argv);
+int cli_trust_verify_main(int argc, char **argv);
 int cli_trust_remove_main(int argc, char **argv);
 
 #endif /* CLI_TRUST_H */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cli_trust_wiz.c - the trust wizard: `adbridge trust add`, `trust rotate`
- * (+ --finish, --force) and `trust remove` (issue 9).
+ * cli_trust_wiz.c - the trust wizard: `adbridge trust add`, `trust verify`,
+ * `trust rotate` (+ --finish, --force) and `trust remove` (issue 9).
  *
  * Every command checks everything first (names, enctypes, the password,
  * that AD's KDCs answer with a sane clock, what AD's LDAP says, existing
@@ -36,6 +36,7 @@
 #include "cli_json.h"
 #include "cli_secret.h"
 #include "cli_twz.h"
+#include "cli_verify.h"
 #include "conf.h"
 #include "dns.h"
 #include "dns_probe.h"
@@ -53,6 +54,9 @@ static const char trust_rotate_usage[] =
     CLI_PROGRAM " trust rotate REALM [--config FILE] [--password-file F |"
     " --generate-password [--password-out F]] [--finish [--force]] [--yes]"
     " [--json]";
+static const char trust_verify_usage[] =
+    CLI_PROGRAM " trust verify REALM --user USER@REALM [--config FILE]"
+    " [--password-file F | --ccache CC] [--json]";
 static const char trust_remove_usage[] =
     CLI_PROGRAM " trust remove REALM [--config FILE] [--yes] [--json]";
 
@@ -1279,6 +1283,132 @@ cleanup:
     return status;
 }
 
+static int cli_trust_verify(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "user", required_argument, NULL, 'u' },
+        { "password-file", required_argument, NULL, 'p' },
+        { "ccache", required_argument, NULL, 'C' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *config = NULL, *user = NULL, *pwfile = NULL, *cc = NULL;
+    const char *realm, *path;
+    conf_config *cfg = NULL;
+    conf_problems pr;
+    cli_verify_result r;
+    cli_verify_session *vs = NULL;
+    bool json = false;
+    cli_json js;
+    int c, st, status = CLI_EXIT_FAIL;
+
+    optind = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'u': user = optarg; break;
+        case 'p': pwfile = optarg; break;
+        case 'C': cc = optarg; break;
+        case 'j': json = true; break;
+        case 'h':
+            printf("usage: %s\n\nProve the trust: get USER's TGT from AD"
+                   " (--password-file, or\nthe TGT in --ccache), then AD's"
+                   " cross-realm TGT\nkrbtgt/LOCAL@REALM, and decrypt it with"
+                   " the local key from the\nKDC database; on failure name"
+                   " the likely cause (password,\nenctype, kvno, salt, or the"
+                   " principal missing on one side).\nThen show the rights the"
+                   " user gets, as `explain` does.\n\nExit status: 0 the same"
+                   " key on both sides, 1 not (or failure),\n2 usage, 3 the"
+                   " key is good but the trust refuses the user.\n",
+                   trust_verify_usage);
+            return CLI_EXIT_OK;
+        default:
+            return cli_bad_option(trust_verify_usage, c, argv);
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(trust_verify_usage, argc - optind == 0 ?
+                               "missing REALM" : "too many arguments");
+    realm = argv[optind];
+    if (user == NULL)
+        return cli_usage_error(trust_verify_usage, "--user is required");
+    if ((pwfile != NULL) == (cc != NULL))
+        return cli_usage_error(trust_verify_usage, "give either"
+                               " --password-file or --ccache");
+    conf_problems_init(&pr);
+    path = cli_conf_file(config);
+    if (conf_load(path, &cfg, &pr) != ADB_OK) {
+        cli_error("%s: %s (run `" CLI_PROGRAM " config check %s`)", path,
+                  pr.count > 0 ? pr.messages[0] : "cannot be loaded", path);
+        goto cleanup;
+    }
+    if (conf_find_trust(cfg, realm) == NULL) {
+        cli_error("no trust %s in %s (realm names are case-sensitive)",
+                  realm, path);
+        goto cleanup;
+    }
+    if (cli_verify_run(cfg, realm, user, pwfile, cc, &r, &vs) != 0)
+        goto cleanup;
+    if (json) {
+        cli_json_init(&js, stdout);
+        cli_json_object_begin(&js);
+        cli_json_key(&js, "realm");
+        cli_json_string(&js, realm);
+        cli_json_key(&js, "user");
+        cli_json_string(&js, r.client[0] != '\0' ? r.client : user);
+        cli_json_key(&js, "verified");
+        cli_json_bool(&js, r.ok);
+        cli_json_key(&js, "step");
+        cli_json_string(&js, r.step);
+        cli_json_key(&js, "message");
+        cli_json_string(&js, r.message);
+        cli_json_key(&js, "cause");
+        if (r.ok)
+            cli_json_null(&js);
+        else
+            cli_json_string(&js, r.cause);
+        cli_json_key(&js, "enctype");
+        cli_json_string(&js, r.enctype);
+        cli_json_key(&js, "kvno");
+        cli_json_int(&js, r.kvno);
+        cli_json_key(&js, "explain");
+        st = CLI_EXIT_FAIL;
+        if (r.ok)
+            st = cli_explain_run(config, realm, NULL,
+                                 cli_verify_ccache_name(vs),
+                                 cli_verify_keytab_name(vs), r.ticket, true,
+                                 &js);
+        else
+            cli_json_null(&js);
+        cli_json_object_end(&js);
+        status = cli_finish_json(&js);
+        if (status == CLI_EXIT_OK)
+            status = !r.ok ? CLI_EXIT_FAIL : st;
+        goto cleanup;
+    }
+    if (!r.ok) {
+        printf("FAIL %s: %s\n", r.step, r.message);
+        if (r.cause[0] != '\0')
+            printf("  likely cause: %s\n", r.cause);
+        goto cleanup;
+    }
+    printf("PASS: %s\n\n", r.message);
+    fflush(stdout);
+    status = cli_explain_run(config, realm, NULL, cli_verify_ccache_name(vs),
+                             cli_verify_keytab_name(vs), r.ticket, false,
+                             NULL);
+
+cleanup:
+    cli_verify_close(vs);
+    conf_free(cfg);
+    conf_problems_free(&pr);
+    return status;
+}
+
+int cli_trust_verify_main(int argc, char **argv) { return cli_trust_verify(argc, argv); }
 int cli_trust_add_main(int argc, char **argv) { return cli_trust_add(argc, argv); }
 int cli_trust_rotate_main(int argc, char **argv) { return cli_trust_rotate(argc, argv); }
 int cli_trust_remove_main(int argc, char **argv) { return cli_trust_remove(argc, argv); }
