@@ -982,7 +982,19 @@ static int cli_trust_rotate(int argc, char **argv)
                    " the Windows step.\n--finish purges the old keys once"
                    " the grace period (11 h:\nAD's 10 h ticket lifetime and"
                    " an hour) since the rotation\nhas passed; --force purges"
-                   " before it.\n\nExit status: 0 done, 1 refused or failed"
+                   " before it.\n\n"
+                   "  --password-file F    the new trust password (first"
+                   " line)\n"
+                   "  --generate-password  generate 32 random characters\n"
+                   "  --password-out F     write the generated one to F"
+                   " (0600)\n"
+                   "  --finish             purge the keys below the newest"
+                   " kvno\n"
+                   "  --force              with --finish: inside the grace"
+                   " period too\n"
+                   "  --yes                no questions\n"
+                   "  --json               the result as JSON\n\n"
+                   "Exit status: 0 done, 1 refused or failed"
                    " (nothing changed), 2 usage.\n", trust_rotate_usage);
             return CLI_EXIT_OK;
         default:
@@ -1192,7 +1204,9 @@ static int cli_trust_remove(int argc, char **argv)
         case 'h':
             printf("usage: %s\n\nDelete the trust's principals from the KDC"
                    " database, then its\nstanza from the configuration (its"
-                   " mappings with it).\n\nExit status: 0 removed, 1 refused"
+                   " mappings with it).\n\n"
+                   "  --yes   no question\n"
+                   "  --json  the result as JSON\n\nExit status: 0 removed, 1 refused"
                    " or failed (nothing changed), 2 usage.\n",
                    trust_remove_usage);
             return CLI_EXIT_OK;
@@ -1320,7 +1334,12 @@ static int cli_trust_verify(int argc, char **argv)
                    " the local key from the\nKDC database; on failure name"
                    " the likely cause (password,\nenctype, kvno, salt, or the"
                    " principal missing on one side).\nThen show the rights the"
-                   " user gets, as `explain` does.\n\nExit status: 0 the same"
+                   " user gets, as `explain` does.\n\n"
+                   "  --user USER@REALM    the AD user whose TGT is used\n"
+                   "  --password-file F    USER's password (first line)\n"
+                   "  --ccache CC          or USER's TGT in this ccache\n"
+                   "  --json               one JSON object (the explanation"
+                   " under \"explain\")\n\nExit status: 0 the same"
                    " key on both sides, 1 not (or failure),\n2 usage, 3 the"
                    " key is good but the trust refuses the user.\n",
                    trust_verify_usage);
