@@ -47,7 +47,7 @@ restore_bed() {
   tmux -L "$TMUX_S" kill-server >/dev/null 2>&1 || true
   cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
   {
-    printf 'delprinc -force %s\n' "$TRUST_PRINCIPAL" "$TRUST_PRINCIPAL_OUT"
+    printf 'delprinc -force %s\n' "$TRUST_PRINCIPAL" "$TRUST_PRINCIPAL_OUT" "krbtgt/$LOCAL_REALM@NEW.EXAMPLE.COM"
     printf 'addprinc -pw %s %s\ncpw -pw %s %s\n' "$tpw" "$TRUST_PRINCIPAL" "$tpw" "$TRUST_PRINCIPAL"
     printf 'addprinc -pw %s %s\ncpw -pw %s %s\n' "$tpw" "$TRUST_PRINCIPAL_OUT" "$tpw" "$TRUST_PRINCIPAL_OUT"
   } | "$TESTBED" exec "$bed" kadmin.local -r "$LOCAL_REALM" >/dev/null 2>&1 || true
@@ -198,6 +198,23 @@ tb kadmin.local -r "$LOCAL_REALM" -q "getprinc $TRUST_PRINCIPAL" >"$work/gp" 2>&
 grep -q "^Key: vno 2," "$work/gp" && ! grep -q "^Key: vno 1," "$work/gp" || { cat "$work/gp"; fail "the old kvno is still there"; }
 fresh alice
 tb env KRB5CCNAME="FILE:$work/alice.cc" kvno "$DEVICE_PRINCIPAL" >/dev/null 2>&1 || fail "kvno after --finish"
+
+echo "== a new configuration file, a generated password shown once, RC4 with a warning"
+tb "$adbridge" --config "$work/new.conf" trust add NEW.EXAMPLE.COM --yes --kdc "$AD_DC_IP" --netbios NEWEX \
+  --domain-sid S-1-5-21-5-6-7 --generate-password --enctypes aes256,aes128,rc4 >"$work/gen.out" 2>"$work/gen.err" \
+  || { cat "$work/gen.out" "$work/gen.err"; fail "trust add into a new file"; }
+grep -q "warning: RC4 keys requested" "$work/gen.err" || { cat "$work/gen.err"; fail "no RC4 warning"; }
+gpw=$(sed -n 's|^ *netdom trust .*/passwordt:\([^ ]*\)$|\1|p' "$work/gen.out")
+[ ${#gpw} = 32 ] || { cat "$work/gen.out"; fail "the generated password is not shown once in the netdom line"; }
+[ "$(grep -cF -- "$gpw" "$work/gen.out")" = 1 ] || fail "the generated password is shown more than once"
+grep -q "RC4-HMAC-MD5" "$work/gen.out" || fail "ksetup without RC4"
+grep -qF -- "$gpw" "$work/new.conf" && fail "the password is in the configuration"
+grep -q "local_realm = $LOCAL_REALM" "$work/new.conf" && tb "$adbridge" --config "$work/new.conf" config check >/dev/null \
+  || { cat "$work/new.conf"; fail "the new configuration"; }
+tb kadmin.local -r "$LOCAL_REALM" -q "getprinc krbtgt/$LOCAL_REALM@NEW.EXAMPLE.COM" 2>/dev/null | grep -q "Key: vno 1, .*arcfour-hmac" \
+  || fail "no RC4 key"
+tb "$adbridge" --config "$work/new.conf" trust remove NEW.EXAMPLE.COM --yes >/dev/null || fail "trust remove NEW"
+has_princ "krbtgt/$LOCAL_REALM@NEW.EXAMPLE.COM" && fail "trust remove left the NEW principal"
 
 echo "== the interactive path under tmux: no echo, the password nowhere"
 ad trust remove AD.EXAMPLE.COM --yes >/dev/null
