@@ -5,7 +5,8 @@
 # KDC database, Samba AD DC, its DNS and LDAP):
 #   - `trust remove` deletes the bed's inter-realm principals and stanza;
 #   - bad inputs (lower-case realm, NetBIOS = realm, short password, unknown
-#     enctype, unreachable DC, --netbios/--domain-sid that disagree with
+#     enctype, unreachable DC, a clock an hour off (libfaketime),
+#     --netbios/--domain-sid that disagree with
 #     AD's LDAP) each give one clear line and change nothing (a kdb5_util
 #     dump and the configuration compared before and after);
 #   - `trust add --yes` (SID and NetBIOS from AD's LDAP, the bed's trust
@@ -23,7 +24,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
-command -v tmux >/dev/null 2>&1 || e2e_cannot_run "missing tmux (run scripts/install-deps.sh)"
+for c in tmux faketime; do
+  command -v $c >/dev/null 2>&1 || e2e_cannot_run "missing $c (run scripts/install-deps.sh)"
+done
 adbridge=$1 bed=$2
 e2e_bed_ready "$bed"
 bed=$(cd "$bed" && pwd -P)
@@ -97,7 +100,7 @@ dump before
 bad() {
   local name=$1 want=$2 rc=0
   shift 2
-  ad trust add "$@" --yes >"$work/bad.out" 2>"$work/bad.err" || rc=$?
+  tb ${BADPRE:-} "$adbridge" --config "$conf" trust add "$@" --yes >"$work/bad.out" 2>"$work/bad.err" || rc=$?
   [ $rc = 1 ] || { cat "$work/bad.out" "$work/bad.err"; fail "$name: exit $rc"; }
   [ "$(wc -l <"$work/bad.err")" = 1 ] || { cat "$work/bad.err"; fail "$name: not one line"; }
   grep -q -- "$want" "$work/bad.err" || { cat "$work/bad.err"; fail "$name: expected '$want'"; }
@@ -111,6 +114,10 @@ bad "NetBIOS = realm" "is the realm" AD.EXAMPLE.COM --netbios AD.EXAMPLE.COM --d
 bad "short password" "shorter than 15 characters" AD.EXAMPLE.COM --netbios ADEX --domain-sid "$AD_DOMAIN_SID" --password-file "$work/short.pw"
 bad "unknown enctype" 'unknown enctype "des"' AD.EXAMPLE.COM "${ok_args[@]}" --enctypes aes256,des
 bad "unreachable DC" "no KDC of AD.EXAMPLE.COM answers" AD.EXAMPLE.COM "${ok_args[@]}" --kdc 127.0.0.9
+# this host's clock an hour ahead of the DC's (libfaketime): the skew the
+# probe measures from the KDC's KRB-ERROR stops the wizard with the fix
+BADPRE="faketime -f +1h" bad "clock skew" "is 3[56][0-9][0-9] s away from this host's (Kerberos allows 300 s): fix the time first" \
+  AD.EXAMPLE.COM "${ok_args[@]}" --kdc "$AD_DC_IP"
 bad "--netbios against LDAP" "does not match AD's LDAP, which says ADEX" AD.EXAMPLE.COM --netbios WRONGNB \
   --domain-sid "$AD_DOMAIN_SID" --ad-user "$AD_ADMIN" --ad-password-file "$ADMIN_PASSWORD_FILE" --password-file "$work/trust.pw"
 bad "--domain-sid against LDAP" "does not match AD's LDAP, which says $AD_DOMAIN_SID" AD.EXAMPLE.COM --netbios ADEX \
