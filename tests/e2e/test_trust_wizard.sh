@@ -227,24 +227,47 @@ echo "== the interactive path under tmux: no echo, the password nowhere"
 ad trust remove AD.EXAMPLE.COM --yes >/dev/null
 tpw=$(cat "$work/trust.pw")
 : >"$kdclog.mark"; lmark=$(wc -l <"$kdclog")
-cat >"$work/inter.sh" <<SH
+# interactive RUN: trust add under tmux, typing the password twice; on the
+# [y/N] question, runs $ON_QUESTION, then answers y.  $work/RUN.{out,err,rc,
+# trace}, the pane in $work/RUN.pane
+interactive() {
+  local run=$1 i
+  cat >"$work/$run.sh" <<SH
 #!/bin/bash
-"$TESTBED" exec "$bed" env KRB5_TRACE="$work/inter.trace" ADBRIDGE_CONFIG="$conf" "$adbridge" trust add AD.EXAMPLE.COM \
-  --netbios ADEX --domain-sid "$AD_DOMAIN_SID" >"$work/inter.out" 2>"$work/inter.err"
-echo "EXIT=\$?" >"$work/inter.rc"
+"$TESTBED" exec "$bed" env KRB5_TRACE="$work/$run.trace" ADBRIDGE_CONFIG="$conf" "$adbridge" trust add AD.EXAMPLE.COM \\
+  --netbios ADEX --domain-sid "$AD_DOMAIN_SID" >"$work/$run.out" 2>"$work/$run.err"
+echo "EXIT=\$?" >"$work/$run.rc"
 SH
-chmod +x "$work/inter.sh"
-tmux -L "$TMUX_S" new-session -d -s w -x 200 -y 50 "$work/inter.sh; sleep 30"
+  chmod +x "$work/$run.sh"
+  tmux -L "$TMUX_S" new-session -d -s w -x 200 -y 50 "$work/$run.sh; sleep 30"
+  waitfor "Trust password"
+  tmux -L "$TMUX_S" send-keys -t w -l "$tpw"; tmux -L "$TMUX_S" send-keys -t w Enter
+  waitfor "Again:"
+  tmux -L "$TMUX_S" send-keys -t w -l "$tpw"; tmux -L "$TMUX_S" send-keys -t w Enter
+  waitfor "\[y/N\]"
+  ${ON_QUESTION:-true}
+  tmux -L "$TMUX_S" send-keys -t w y Enter
+  for i in $(seq 1 100); do [ -s "$work/$run.rc" ] && break; sleep 0.1; done
+  tmux -L "$TMUX_S" capture-pane -p -S - -t w >"$work/$run.pane"
+  tmux -L "$TMUX_S" kill-server >/dev/null 2>&1 || true
+}
 waitfor() { local i; for i in $(seq 1 100); do tmux -L "$TMUX_S" capture-pane -p -t w | grep -q -- "$1" && return 0; sleep 0.1; done; tmux -L "$TMUX_S" capture-pane -p -t w; fail "tmux: no '$1'"; }
-waitfor "Trust password"
-tmux -L "$TMUX_S" send-keys -t w -l "$tpw"; tmux -L "$TMUX_S" send-keys -t w Enter
-waitfor "Again:"
-tmux -L "$TMUX_S" send-keys -t w -l "$tpw"; tmux -L "$TMUX_S" send-keys -t w Enter
-waitfor "\[y/N\]"
-tmux -L "$TMUX_S" send-keys -t w y Enter
-for i in $(seq 1 100); do [ -s "$work/inter.rc" ] && break; sleep 0.1; done
-tmux -L "$TMUX_S" capture-pane -p -S - -t w >"$work/pane.txt"
-tmux -L "$TMUX_S" kill-server >/dev/null 2>&1 || true
+
+# undo: the file changes while the question waits, so its replacement is
+# refused after the principal was created: the principal is deleted again
+dump inter0
+edit_meanwhile() { echo "# edited while trust add asked" >>"$conf"; }
+ON_QUESTION=edit_meanwhile interactive undo
+grep -q "EXIT=1" "$work/undo.rc" || { cat "$work/undo.pane" "$work/undo.err"; fail "trust add with the file changed meanwhile"; }
+grep -q "changed while it was being edited" "$work/undo.err" && grep -q "undone: $TRUST_PRINCIPAL deleted again" "$work/undo.err" \
+  || { cat "$work/undo.err"; fail "no undo message"; }
+tb kdb5_util -r "$LOCAL_REALM" dump "$work/undo.dump" >/dev/null 2>&1
+cmp -s "$work/inter0.dump" "$work/undo.dump" || fail "the KDC database is not as before after the undo"
+sed 's/^/  /' "$work/undo.err"
+cp "$work/inter0.conf" "$conf"
+
+interactive inter
+cp "$work/inter.pane" "$work/pane.txt"
 grep -q "EXIT=0" "$work/inter.rc" 2>/dev/null || { cat "$work/pane.txt" "$work/inter.err"; fail "interactive trust add"; }
 grep -q "Trust password" "$work/pane.txt" && grep -q "Again:" "$work/pane.txt" || { cat "$work/pane.txt"; fail "the prompts"; }
 tail -n +$((lmark + 1)) "$kdclog" >"$work/kdc.new"
@@ -253,12 +276,28 @@ for f in pane.txt inter.out inter.err inter.trace kdc.new; do
   ! grep -qF -- "$tpw" "$work/$f" || fail "the typed trust password is in $f"
 done
 [ -s "$work/inter.trace" ] || fail "KRB5_TRACE wrote nothing"
+for f in undo.pane undo.out undo.err undo.trace; do
+  ! grep -qF -- "$tpw" "$work/$f" || fail "the typed trust password is in $f"
+done
 grep -q "trust AD.EXAMPLE.COM (NetBIOS ADEX, inbound" "$work/inter.out" || { cat "$work/inter.out"; fail "interactive output"; }
 tb $TDO reset "$bed" "$work/trust.pw" "" >/dev/null 2>&1 || fail "resetting AD's TDO"
 # no mappings any more: the key is good (PASS), the user refused (exit 3)
 rc=0; ad trust verify AD.EXAMPLE.COM --user "alice@$AD_REALM" --password-file "$work/alice.pw" >"$work/v.out" 2>&1 || rc=$?
 [ $rc = 3 ] && grep -q "^PASS: .*both sides hold the same key" "$work/v.out" || { cat "$work/v.out"; fail "verify after the interactive add: exit $rc"; }
 echo "  prompts shown, password typed twice, not echoed; absent from the pane, stdout, stderr, KRB5_TRACE and the KDC log"
+
+echo "== an existing principal: refused without --replace, replaced with it"
+cp "$work/before.conf" "$conf"     # the stanza gone, the principal kept
+dump rep0
+rc=0; ad trust add AD.EXAMPLE.COM --yes "${ok_args[@]}" --kdc "$AD_DC_IP" >/dev/null 2>"$work/rep.err" || rc=$?
+[ $rc = 1 ] && grep -q "$TRUST_PRINCIPAL already exists in the KDC database (--replace" "$work/rep.err" \
+  || { cat "$work/rep.err"; fail "an existing principal: exit $rc"; }
+same_state rep0 "existing principal"
+ad trust add AD.EXAMPLE.COM --yes "${ok_args[@]}" --kdc "$AD_DC_IP" --replace | grep "replaced" | sed 's/^/  /'
+tb kadmin.local -r "$LOCAL_REALM" -q "getprinc $TRUST_PRINCIPAL" >"$work/gp" 2>&1
+grep -q "^Key: vno 2," "$work/gp" && ! grep -q "^Key: vno 1," "$work/gp" || { cat "$work/gp"; fail "--replace: keys"; }
+rc=0; ad trust verify AD.EXAMPLE.COM --user "alice@$AD_REALM" --password-file "$work/alice.pw" >"$work/v.out" 2>&1 || rc=$?
+[ $rc = 3 ] && grep -q "^PASS: " "$work/v.out" || { cat "$work/v.out"; fail "verify after --replace: exit $rc"; }
 
 echo "PASS: test_trust_wizard"
 
