@@ -732,6 +732,12 @@ static int cli_trust_add(int argc, char **argv)
     if (get_password(a.pwfile, a.generate, a.pwout, a.yes, &pw,
                      &generated) != 0)
         goto cleanup;
+    for (i = 0; i < (two_way ? 2u : 1u); i++) {
+        if (adk_check_policy(db, names[i], pw, msg, sizeof(msg)) != ADB_OK) {
+            cli_error("%s; nothing was changed", msg);
+            goto cleanup;
+        }
+    }
     if (!a.yes) {
         char q[1200];
 
@@ -1090,6 +1096,12 @@ static int cli_trust_rotate(int argc, char **argv)
     if (!finish && get_password(pwfile, generate, pwout, yes, &pw,
                                 &generated) != 0)
         goto cleanup;
+    for (i = 0; !finish && i < n; i++) {
+        if (adk_check_policy(db, names[i], pw, msg, sizeof(msg)) != ADB_OK) {
+            cli_error("%s; nothing was changed", msg);
+            goto cleanup;
+        }
+    }
     if (!yes && !ask_yes(finish ? "Purge the old keys now?" :
                          "Give the trust's principals new keys now?")) {
         cli_error("not confirmed; nothing was changed");

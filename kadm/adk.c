@@ -577,3 +577,96 @@ cleanup:
     krb5_free_principal(db->ctx, p);
     return err;
 }
+
+/* The number of character classes of @pw as MIT counts them (lower, upper,
+ * digit, punctuation, other). */
+static int pw_classes(const char *pw)
+{
+    bool lo = false, up = false, dig = false, pun = false, oth = false;
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)pw; *p != '\0'; p++) {
+        if (*p >= 'a' && *p <= 'z')
+            lo = true;
+        else if (*p >= 'A' && *p <= 'Z')
+            up = true;
+        else if (*p >= '0' && *p <= '9')
+            dig = true;
+        else if (*p >= 0x21 && *p <= 0x7e)
+            pun = true;
+        else
+            oth = true;
+    }
+    return lo + up + dig + pun + oth;
+}
+
+adb_err adk_check_policy(adk_db *db, const char *name, const char *password,
+                         char *msg, size_t msglen)
+{
+    kadm5_principal_ent_rec ent;
+    kadm5_policy_ent_rec pol;
+    krb5_principal p = NULL;
+    bool have_ent = false, have_pol = false, exists = false;
+    const char *polname = "default";
+    kadm5_ret_t ret;
+    adb_err err;
+    time_t now = time(NULL);
+
+    memset(&ent, 0, sizeof(ent));
+    memset(&pol, 0, sizeof(pol));
+    err = parse_princ(db, name, &p, msg, msglen);
+    if (err != ADB_OK)
+        return err;
+    ret = kadm5_get_principal(db->handle, p, &ent,
+                              KADM5_PRINCIPAL_NORMAL_MASK);
+    if (ret == 0) {
+        have_ent = true;
+        exists = true;
+        polname = (ent.aux_attributes & KADM5_POLICY) ? ent.policy : NULL;
+    } else if (ret != KADM5_UNK_PRINC) {
+        set_msg(db->ctx, (krb5_error_code)ret, name, msg, msglen);
+        err = ADB_ERR_IO;
+        goto cleanup;
+    }
+    err = ADB_OK;
+    if (polname == NULL)
+        goto cleanup;
+    ret = kadm5_get_policy(db->handle, (char *)polname, &pol);
+    if (ret == KADM5_UNK_POLICY)
+        goto cleanup;            /* no "default" policy: nothing applies */
+    if (ret) {
+        set_msg(db->ctx, (krb5_error_code)ret, polname, msg, msglen);
+        err = ADB_ERR_IO;
+        goto cleanup;
+    }
+    have_pol = true;
+    err = ADB_ERR_INVALID;
+    if ((long)strlen(password) < pol.pw_min_length) {
+        snprintf(msg, msglen, "the KDC's password policy \"%s\" (for %s)"
+                 " wants at least %ld characters", polname, name,
+                 pol.pw_min_length);
+        goto cleanup;
+    }
+    if (pw_classes(password) < pol.pw_min_classes) {
+        snprintf(msg, msglen, "the KDC's password policy \"%s\" (for %s)"
+                 " wants %ld character classes (lower, upper, digit,"
+                 " punctuation)", polname, name, pol.pw_min_classes);
+        goto cleanup;
+    }
+    if (exists && pol.pw_min_life > 0 &&
+        (time_t)(uint32_t)ent.last_pwd_change + pol.pw_min_life > now) {
+        snprintf(msg, msglen, "the KDC's password policy \"%s\" does not let"
+                 " %s change its password again before %ld s have passed",
+                 polname, name, pol.pw_min_life);
+        goto cleanup;
+    }
+    err = ADB_OK;
+
+cleanup:
+    if (have_pol)
+        kadm5_free_policy_ent(db->handle, &pol);
+    if (have_ent)
+        kadm5_free_principal_ent(db->handle, &ent);
+    krb5_free_principal(db->ctx, p);
+    return err;
+}

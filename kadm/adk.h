@@ -109,6 +109,16 @@ adb_err adk_chpass(adk_db *db, const char *name, const krb5_enctype *etypes,
                    size_t n, const char *password, bool keepold,
                    unsigned int *new_kvno, char *msg, size_t msglen);
 
+/*
+ * adk_check_policy - would kadm5 accept @password for @name?  The policy
+ * that applies (the existing principal's, else the "default" policy a new
+ * principal gets) is checked for its minimum length, character classes and
+ * (existing principals) minimum password life, before anything is written.
+ * Returns ADB_OK, ADB_ERR_INVALID (@msg: which rule), ADB_ERR_IO.
+ */
+adb_err adk_check_policy(adk_db *db, const char *name, const char *password,
+                         char *msg, size_t msglen);
+
 /* adk_purge_old - remove every key of @name with a kvno below @keep_kvno
  * (kadm5_purgekeys). */
 adb_err adk_purge_old(adk_db *db, const char *name, unsigned int keep_kvno,

@@ -5,7 +5,8 @@
 # KDC database, Samba AD DC, its DNS and LDAP):
 #   - `trust remove` deletes the bed's inter-realm principals and stanza;
 #   - bad inputs (lower-case realm, NetBIOS = realm, short password, unknown
-#     enctype, unreachable DC, a clock an hour off (libfaketime),
+#     enctype, unreachable DC, a clock an hour off (libfaketime), a
+#     password the KDC's password policy refuses,
 #     --netbios/--domain-sid that disagree with
 #     AD's LDAP) each give one clear line and change nothing (a kdb5_util
 #     dump and the configuration compared before and after);
@@ -50,6 +51,7 @@ restore_bed() {
   tmux -L "$TMUX_S" kill-server >/dev/null 2>&1 || true
   cp -f "$work/conf.orig" "$conf" 2>/dev/null || true
   {
+    printf 'delpol -force default\n'
     printf 'delprinc -force %s\n' "$TRUST_PRINCIPAL" "$TRUST_PRINCIPAL_OUT" "krbtgt/$LOCAL_REALM@NEW.EXAMPLE.COM"
     printf 'addprinc -pw %s %s\ncpw -pw %s %s\n' "$tpw" "$TRUST_PRINCIPAL" "$tpw" "$TRUST_PRINCIPAL"
     printf 'addprinc -pw %s %s\ncpw -pw %s %s\n' "$tpw" "$TRUST_PRINCIPAL_OUT" "$tpw" "$TRUST_PRINCIPAL_OUT"
@@ -106,7 +108,7 @@ bad() {
   grep -q -- "$want" "$work/bad.err" || { cat "$work/bad.err"; fail "$name: expected '$want'"; }
   [ ! -s "$work/bad.out" ] || { cat "$work/bad.out"; fail "$name: printed output"; }
   echo "  $name: $(cat "$work/bad.err")"
-  same_state before "$name"
+  same_state "${STATE:-before}" "$name"
 }
 ok_args=(--netbios ADEX --domain-sid "$AD_DOMAIN_SID" --password-file "$work/trust.pw")
 bad "lower-case realm" "not upper case" ad.example.com "${ok_args[@]}"
@@ -122,6 +124,13 @@ bad "--netbios against LDAP" "does not match AD's LDAP, which says ADEX" AD.EXAM
   --domain-sid "$AD_DOMAIN_SID" --ad-user "$AD_ADMIN" --ad-password-file "$ADMIN_PASSWORD_FILE" --password-file "$work/trust.pw"
 bad "--domain-sid against LDAP" "does not match AD's LDAP, which says $AD_DOMAIN_SID" AD.EXAMPLE.COM --netbios ADEX \
   --domain-sid S-1-5-21-1-2-3 --ad-user "$AD_ADMIN" --ad-password-file "$ADMIN_PASSWORD_FILE" --password-file "$work/trust.pw"
+# the KDC's password policy (a "default" policy new principals get) is
+# checked before anything is written
+kadm "addpol -minlength 40 default"
+dump pol
+STATE=pol bad "password policy" 'policy "default" (for krbtgt/LOCAL.EXAMPLE@AD.EXAMPLE.COM) wants at least 40 characters' \
+  AD.EXAMPLE.COM "${ok_args[@]}" --kdc "$AD_DC_IP"
+kadm "delpol -force default"
 bad "--yes without a password" "no trust password given" AD.EXAMPLE.COM --netbios ADEX --domain-sid "$AD_DOMAIN_SID"
 
 echo "== trust add --yes: SID and NetBIOS from AD's LDAP, the bed's trust password"
