@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <profile.h>
@@ -136,6 +137,8 @@ static int get_password(const char *file, bool generate, const char *out_file,
 
     *pw = NULL;
     *generated = false;
+    /* no core file (and no ptrace by other users) while we hold it */
+    (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     if (file != NULL) {
         if (cli_secret_read_file(file, pw) != 0)
             return -1;
