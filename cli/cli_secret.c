@@ -120,6 +120,14 @@ int cli_secret_read_file(const char *path, char **out)
                   strerror(errno));
         return -1;
     }
+    {
+        struct stat st;
+
+        if (fstat(fd, &st) == 0 && (st.st_mode & 077) != 0)
+            cli_error("warning: %s can be read by others (mode %04o): keep"
+                      " password files 0600", path,
+                      (unsigned int)(st.st_mode & 07777));
+    }
     while (len < sizeof(buf)) {
         ssize_t r = read(fd, buf + len, sizeof(buf) - len);
 

@@ -39,8 +39,9 @@ const char *cli_secret_check(const char *pw, bool *non_ascii);
 
 /*
  * cli_secret_read_file - the first line of @path (without its newline, at
- * most CLI_SECRET_MAX_LEN bytes) into *@out (cli_secret_free()).  Returns 0,
- * or -1 after one error line on stderr (never the file's content).
+ * most CLI_SECRET_MAX_LEN bytes) into *@out (cli_secret_free()); a file
+ * others can read is warned about.  Returns 0, or -1 after one error line
+ * on stderr (never the file's content).
  */
 int cli_secret_read_file(const char *path, char **out);
 
