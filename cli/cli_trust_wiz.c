@@ -129,8 +129,8 @@ static const char *local_kdc_host(krb5_context ctx, const char *realm,
 
 /* The password for add/rotate: from --password-file, generated, or typed
  * twice.  *@generated says whether it was generated.  Returns 0 or -1. */
-static int get_password(const char *file, bool generate, const char *out_file,
-                        bool yes, char **pw, bool *generated)
+static int get_password(const char *file, bool generate, bool yes, char **pw,
+                        bool *generated)
 {
     const char *why;
     bool non_ascii;
@@ -167,7 +167,6 @@ static int get_password(const char *file, bool generate, const char *out_file,
         cli_error("warning: the trust password is not ASCII: Windows and MIT"
                   " derive keys from different encodings of it; prefer"
                   " ASCII");
-    (void)out_file;
     return 0;
 }
 
@@ -732,8 +731,7 @@ static int cli_trust_add(int argc, char **argv)
     }
 
     /* 4. the password (last of the checks: nothing is asked in vain) */
-    if (get_password(a.pwfile, a.generate, a.pwout, a.yes, &pw,
-                     &generated) != 0)
+    if (get_password(a.pwfile, a.generate, a.yes, &pw, &generated) != 0)
         goto cleanup;
     for (i = 0; i < (two_way ? 2u : 1u); i++) {
         if (adk_check_policy(db, names[i], pw, msg, sizeof(msg)) != ADB_OK) {
@@ -1096,7 +1094,7 @@ static int cli_trust_rotate(int argc, char **argv)
             }
         }
     }
-    if (!finish && get_password(pwfile, generate, pwout, yes, &pw,
+    if (!finish && get_password(pwfile, generate, yes, &pw,
                                 &generated) != 0)
         goto cleanup;
     for (i = 0; !finish && i < n; i++) {
@@ -1221,8 +1219,9 @@ static int cli_trust_remove(int argc, char **argv)
                    " database, then its\nstanza from the configuration (its"
                    " mappings with it).\n\n"
                    "  --yes   no question\n"
-                   "  --json  the result as JSON\n\nExit status: 0 removed, 1 refused"
-                   " or failed (nothing changed), 2 usage.\n",
+                   "  --json  the result as JSON\n\n"
+                   "Exit status: 0 removed, 1 refused or failed (nothing"
+                   " changed), 2 usage.\n",
                    trust_remove_usage);
             return CLI_EXIT_OK;
         default:
@@ -1442,7 +1441,22 @@ cleanup:
     return status;
 }
 
-int cli_trust_verify_main(int argc, char **argv) { return cli_trust_verify(argc, argv); }
-int cli_trust_add_main(int argc, char **argv) { return cli_trust_add(argc, argv); }
-int cli_trust_rotate_main(int argc, char **argv) { return cli_trust_rotate(argc, argv); }
-int cli_trust_remove_main(int argc, char **argv) { return cli_trust_remove(argc, argv); }
+int cli_trust_verify_main(int argc, char **argv)
+{
+    return cli_trust_verify(argc, argv);
+}
+
+int cli_trust_add_main(int argc, char **argv)
+{
+    return cli_trust_add(argc, argv);
+}
+
+int cli_trust_rotate_main(int argc, char **argv)
+{
+    return cli_trust_rotate(argc, argv);
+}
+
+int cli_trust_remove_main(int argc, char **argv)
+{
+    return cli_trust_remove(argc, argv);
+}
