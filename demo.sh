@@ -43,6 +43,29 @@ set -a
 set +a
 tb() { tests/testbed/testbed.sh exec "$bed" "$@"; }
 
+# The MIT side of the trust with the wizard: the bed made it by hand
+# (kadmin.local); take that away, then `adbridge trust add` creates the
+# inter-realm principals and the trust's stanza from the trust password (the
+# same one AD's side holds), and `map add` maps AD's groups.  AD's side
+# stands in for Windows' `netdom trust ... /add /realm`: the bed's LSA
+# trusted domain object, made again without a password version so that
+# Samba, like Windows, stamps kvno 0 on its cross-realm tickets.
+echo
+echo "== the MIT side of the trust: adbridge trust add (then map add)"
+"$adb" --config "$bed/adbridge.conf" trust remove "$AD_REALM" --yes >/dev/null
+tb "$adb" --config "$bed/adbridge.conf" trust add "$AD_REALM" --yes \
+    --netbios "$AD_NETBIOS" --domain-sid "$AD_DOMAIN_SID" --kdc "$AD_DC_IP" \
+    --password-file "$TRUST_PASSWORD_FILE" | sed 's/^/   /'
+"$adb" --config "$bed/adbridge.conf" map add "$AD_REALM" rid:1103 admin --comment 'ADEX\PBX Admins' | sed 's/^/   /'
+"$adb" --config "$bed/adbridge.conf" map add "$AD_REALM" rid:1104 viewer --comment 'ADEX\PBX Viewers' | sed 's/^/   /'
+tb /usr/bin/python3 tests/e2e/trust_tdo.py reset "$bed" "$TRUST_PASSWORD_FILE" "" >/dev/null
+sleep 1.2   # adbridge looks at its file at most once a second
+echo "   trust verify:"
+pw=$(awk '$1 == "alice" { sub(/^[^ ]+ /, ""); print; exit }' "$USER_PASSWORDS_FILE")
+( umask 077; printf '%s\n' "$pw" >"$work/alice.pw" ); pw=
+tb "$adb" --config "$bed/adbridge.conf" trust verify "$AD_REALM" --user "alice@$AD_REALM" \
+    --password-file "$work/alice.pw" | head -1 | sed 's/^/     /'
+
 echo
 echo "== the KDC's [dbmodules] stanza and adbridge's configuration:"
 sed -n '/^\[dbmodules\]/,/^\[/p' "$bed/kdc.conf" | grep -v '^\[realms' | sed 's/^/   /'

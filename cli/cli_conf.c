@@ -302,6 +302,9 @@ typedef struct cli_scan {
     size_t map_count;         /* map lines in the trust's blocks */
     size_t *map_lines;        /* their line indexes, file order; free() */
     bool have_block;
+    size_t block_count;       /* blocks of the trust */
+    size_t first_open;        /* line index of the first block's "= {" */
+    size_t trusts_header;     /* line index of "[trusts]", or SIZE_MAX */
     size_t last_close;        /* line index of the last block's '}' */
     size_t last_map_in_last;  /* a map line of the last block, or SIZE_MAX */
     size_t first_rel_in_last; /* first relation of the last block, or
@@ -398,6 +401,7 @@ static int cli_conf_scan(const char *text, size_t len, const char *realm,
     memset(sc, 0, sizeof(*sc));
     sc->last_map_in_last = SIZE_MAX;
     sc->first_rel_in_last = SIZE_MAX;
+    sc->trusts_header = SIZE_MAX;
     for (i = 0; i < len;) {
         const char *nl = memchr(text + i, '\n', len - i);
         size_t e = nl != NULL ? (size_t)(nl - text) : len;
@@ -426,6 +430,8 @@ static int cli_conf_scan(const char *text, size_t len, const char *realm,
             continue;
         if (*p == '[' && depth == 0) {
             in_trusts = n >= 8 && strncmp(p, "[trusts]", 8) == 0;
+            if (in_trusts && sc->trusts_header == SIZE_MAX)
+                sc->trusts_header = i;
             in_block = false;
             continue;
         }
@@ -452,7 +458,10 @@ static int cli_conf_scan(const char *text, size_t len, const char *realm,
             if (depth == 0 && in_trusts && klen == rlen &&
                 strncmp(p, realm, rlen) == 0) {
                 in_block = true;
+                if (!sc->have_block)
+                    sc->first_open = i;
                 sc->have_block = true;
+                sc->block_count++;
                 sc->last_map_in_last = SIZE_MAX;
                 sc->first_rel_in_last = SIZE_MAX;
             }
@@ -1735,21 +1744,12 @@ static void cli_explain_help(void)
            " usage.\n", cli_explain_usage);
 }
 
-int cli_explain_main(int argc, char **argv)
+int cli_explain_run(const char *opt_path, const char *realm,
+                    const char *pac_file, const char *cc_arg,
+                    const char *kt_arg, const char *service, bool json,
+                    cli_json *into)
 {
-    static const struct option opts[] = {
-        { "config", required_argument, NULL, 'c' },
-        { "trust", required_argument, NULL, 't' },
-        { "pac", required_argument, NULL, 'p' },
-        { "ccache", required_argument, NULL, 'C' },
-        { "keytab", required_argument, NULL, 'k' },
-        { "service", required_argument, NULL, 's' },
-        { "json", no_argument, NULL, 'j' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 }
-    };
-    const char *opt_path = NULL, *path, *realm = NULL, *pac_file = NULL;
-    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL;
+    const char *path;
     krb5_context ctx = NULL;
     krb5_error_code kret;
     conf_config *cfg = NULL;
@@ -1761,58 +1761,12 @@ int cli_explain_main(int argc, char **argv)
     char *tkt_realm = NULL, *cname = NULL;
     kdc_request req;
     kdc_decision d;
-    bool json = false;
     cli_json js;
     adb_err err;
-    int ch, status = CLI_EXIT_FAIL;
+    int status = CLI_EXIT_FAIL;
 
     memset(&req, 0, sizeof(req));
     kdc_decision_init(&d);
-    optind = 0;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
-        switch (ch) {
-        case 'c': opt_path = optarg; break;
-        case 't': realm = optarg; break;
-        case 'p': pac_file = optarg; break;
-        case 'C': cc_arg = optarg; break;
-        case 'k': kt_arg = optarg; break;
-        case 's': service = optarg; break;
-        case 'j': json = true; break;
-        case 'h':
-            cli_explain_help();
-            status = CLI_EXIT_OK;
-            goto cleanup;
-        default:
-            status = cli_bad_option(cli_explain_usage, ch, argv);
-            goto cleanup;
-        }
-    }
-    if (optind < argc) {
-        status = cli_usage_error(cli_explain_usage, "unexpected argument"
-                                 " '%s'", argv[optind]);
-        goto cleanup;
-    }
-    if (realm == NULL) {
-        status = cli_usage_error(cli_explain_usage, "--trust is required");
-        goto cleanup;
-    }
-    if ((pac_file != NULL) == (cc_arg != NULL)) {
-        status = cli_usage_error(cli_explain_usage, "give either --pac or"
-                                 " --ccache");
-        goto cleanup;
-    }
-    if (pac_file != NULL && (kt_arg != NULL || service != NULL)) {
-        status = cli_usage_error(cli_explain_usage, "--keytab and --service"
-                                 " go with --ccache");
-        goto cleanup;
-    }
-    if (cc_arg != NULL && kt_arg == NULL) {
-        status = cli_usage_error(cli_explain_usage, "--ccache needs"
-                                 " --keytab");
-        goto cleanup;
-    }
-
     path = cli_conf_path(opt_path);
     if (cli_conf_load(path, &cfg) != CLI_EXIT_OK)
         goto cleanup;
@@ -1886,7 +1840,10 @@ int cli_explain_main(int argc, char **argv)
         cli_error("cannot decide: %s", adb_strerror(err));
         goto cleanup;
     }
-    if (json) {
+    if (into != NULL) {
+        cli_explain_json(cfg, realm, &req, &d, pac_file != NULL, into);
+        status = CLI_EXIT_OK;
+    } else if (json) {
         cli_json_init(&js, stdout);
         cli_explain_json(cfg, realm, &req, &d, pac_file != NULL, &js);
         status = cli_finish_json(&js);
@@ -1908,5 +1865,352 @@ cleanup:
     conf_free(cfg);
     if (ctx != NULL)
         krb5_free_context(ctx);
+    return status;
+}
+
+
+int cli_explain_main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "config", required_argument, NULL, 'c' },
+        { "trust", required_argument, NULL, 't' },
+        { "pac", required_argument, NULL, 'p' },
+        { "ccache", required_argument, NULL, 'C' },
+        { "keytab", required_argument, NULL, 'k' },
+        { "service", required_argument, NULL, 's' },
+        { "json", no_argument, NULL, 'j' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 }
+    };
+    const char *opt_path = NULL, *realm = NULL, *pac_file = NULL;
+    const char *cc_arg = NULL, *kt_arg = NULL, *service = NULL;
+    bool json = false;
+    int ch, status = CLI_EXIT_FAIL;
+
+    optind = 0;
+    opterr = 0;
+    while ((ch = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'c': opt_path = optarg; break;
+        case 't': realm = optarg; break;
+        case 'p': pac_file = optarg; break;
+        case 'C': cc_arg = optarg; break;
+        case 'k': kt_arg = optarg; break;
+        case 's': service = optarg; break;
+        case 'j': json = true; break;
+        case 'h':
+            cli_explain_help();
+            status = CLI_EXIT_OK;
+            goto cleanup;
+        default:
+            status = cli_bad_option(cli_explain_usage, ch, argv);
+            goto cleanup;
+        }
+    }
+    if (optind < argc) {
+        status = cli_usage_error(cli_explain_usage, "unexpected argument"
+                                 " '%s'", argv[optind]);
+        goto cleanup;
+    }
+    if (realm == NULL) {
+        status = cli_usage_error(cli_explain_usage, "--trust is required");
+        goto cleanup;
+    }
+    if ((pac_file != NULL) == (cc_arg != NULL)) {
+        status = cli_usage_error(cli_explain_usage, "give either --pac or"
+                                 " --ccache");
+        goto cleanup;
+    }
+    if (pac_file != NULL && (kt_arg != NULL || service != NULL)) {
+        status = cli_usage_error(cli_explain_usage, "--keytab and --service"
+                                 " go with --ccache");
+        goto cleanup;
+    }
+    if (cc_arg != NULL && kt_arg == NULL) {
+        status = cli_usage_error(cli_explain_usage, "--ccache needs"
+                                 " --keytab");
+        goto cleanup;
+    }
+
+    status = cli_explain_run(opt_path, realm, pac_file, cc_arg, kt_arg,
+                             service, json, NULL);
+
+cleanup:
+    return status;
+}
+
+/* ------------------------------------------- trust stanzas (wizard) -- */
+
+struct cli_conf_stanza {
+    char *real;           /* the file (realpath, or the path when new) */
+    char *dir;
+    char *text;           /* the old text (NULL: the file is new) */
+    size_t len;
+    char *tmp;            /* the proven new file, beside it */
+    bool is_new;
+};
+
+void cli_conf_stanza_free(cli_conf_stanza *e)
+{
+    if (e == NULL)
+        return;
+    if (e->tmp != NULL) {
+        unlink(e->tmp);
+        free(e->tmp);
+    }
+    free(e->real);
+    free(e->dir);
+    free(e->text);
+    free(e);
+}
+
+/* The proof of a stanza edit: every other setting and trust unchanged,
+ * trust @realm added (@stanza) or gone. */
+static bool cli_stanza_prove(const conf_config *o, const conf_config *n,
+                             const char *realm, bool add, const char **why)
+{
+    size_t i, j;
+
+    *why = "[adbridge] changed";
+    if (o != NULL && (!cli_str_eq(o->local_realm, n->local_realm) ||
+                      !cli_str_eq(o->audit_log, n->audit_log) ||
+                      !adb_sid_equal(&o->local_domain_sid,
+                                     &n->local_domain_sid)))
+        return false;
+    *why = "the list of trusts changed otherwise than intended";
+    if ((o != NULL ? o->trust_count : 0) + (add ? 1 : 0) !=
+        n->trust_count + (add ? 0 : 1))
+        return false;
+    if (add && conf_find_trust(n, realm) == NULL)
+        return false;
+    if (!add && conf_find_trust(n, realm) != NULL)
+        return false;
+    for (i = 0; o != NULL && i < o->trust_count; i++) {
+        const conf_trust *a = &o->trusts[i];
+
+        if (strcmp(a->realm, realm) == 0)
+            continue;
+        for (j = 0; j < n->trust_count; j++)
+            if (strcmp(n->trusts[j].realm, a->realm) == 0)
+                break;
+        *why = "another trust changed";
+        if (j == n->trust_count || !cli_trust_eq_but_maps(a, &n->trusts[j]) ||
+            !cli_maps_eq(a, SIZE_MAX, &n->trusts[j], SIZE_MAX))
+            return false;
+    }
+    *why = NULL;
+    return true;
+}
+
+int cli_conf_stanza_prepare(const char *path, const char *realm,
+                            const char *stanza, const char *local_realm,
+                            cli_conf_stanza **out)
+{
+    cli_conf_stanza *e = NULL;
+    conf_config *old_cfg = NULL, *new_cfg = NULL;
+    conf_problems pr;
+    cli_scan sc;
+    struct stat st;
+    char *newtext = NULL, *dircopy = NULL, *basecopy = NULL;
+    const char *why, *base;
+    size_t newlen = 0, cap, at, i;
+    int status = CLI_EXIT_FAIL;
+
+    *out = NULL;
+    memset(&sc, 0, sizeof(sc));
+    conf_problems_init(&pr);
+    e = calloc(1, sizeof(*e));
+    if (e == NULL)
+        goto nomem;
+    e->real = realpath(path, NULL);
+    if (e->real == NULL && errno == ENOENT && stanza != NULL) {
+        e->is_new = true;
+        e->real = strdup(path);
+    }
+    if (e->real == NULL) {
+        cli_error("cannot open %s: %s", path, strerror(errno));
+        goto cleanup;
+    }
+    dircopy = strdup(e->real);
+    basecopy = strdup(e->real);
+    if (dircopy == NULL || basecopy == NULL)
+        goto nomem;
+    e->dir = strdup(dirname(dircopy));
+    base = basename(basecopy);
+    if (e->dir == NULL)
+        goto nomem;
+
+    if (e->is_new) {
+        cap = strlen(local_realm) + strlen(stanza) + 64;
+        newtext = malloc(cap);
+        if (newtext == NULL)
+            goto nomem;
+        newlen = (size_t)snprintf(newtext, cap, "[adbridge]\n    local_realm"
+                                  " = %s\n[trusts]\n%s", local_realm, stanza);
+        memset(&st, 0, sizeof(st));
+        st.st_mode = 0644;
+        st.st_uid = geteuid();
+        st.st_gid = getegid();
+    } else {
+        if (cli_conf_read_text(e->real, &e->text, &e->len, &st) !=
+            CLI_EXIT_OK)
+            goto cleanup;
+        if (cli_conf_load(e->real, &old_cfg) != CLI_EXIT_OK) {
+            cli_error("%s does not pass config check; fix it first", path);
+            goto cleanup;
+        }
+        if (cli_conf_scan(e->text, e->len, realm, &sc) != CLI_EXIT_OK)
+            goto cleanup;
+        if (stanza != NULL) {
+            if (conf_find_trust(old_cfg, realm) != NULL || sc.have_block) {
+                cli_error("%s already has a trust %s (remove it first with"
+                          " `" CLI_PROGRAM " trust remove %s`)", path, realm,
+                          realm);
+                goto cleanup;
+            }
+            /* right after the [trusts] header, or a new section at the end */
+            cap = e->len + strlen(stanza) + 16;
+            newtext = malloc(cap);
+            if (newtext == NULL)
+                goto nomem;
+            if (sc.trusts_header != SIZE_MAX) {
+                at = sc.lines[sc.trusts_header].end;
+                memcpy(newtext, e->text, at);
+                newlen = at;
+                if (at > 0 && newtext[at - 1] != '\n')
+                    newtext[newlen++] = '\n';
+                memcpy(newtext + newlen, stanza, strlen(stanza));
+                newlen += strlen(stanza);
+                memcpy(newtext + newlen, e->text + at, e->len - at);
+                newlen += e->len - at;
+            } else {
+                memcpy(newtext, e->text, e->len);
+                newlen = e->len;
+                if (newlen > 0 && newtext[newlen - 1] != '\n')
+                    newtext[newlen++] = '\n';
+                memcpy(newtext + newlen, "[trusts]\n", 9);
+                newlen += 9;
+                memcpy(newtext + newlen, stanza, strlen(stanza));
+                newlen += strlen(stanza);
+            }
+            newtext[newlen] = '\0';
+        } else {
+            size_t from, to;
+
+            if (conf_find_trust(old_cfg, realm) == NULL || !sc.have_block) {
+                cli_error("%s has no trust %s", path, realm);
+                goto cleanup;
+            }
+            if (sc.block_count != 1 || sc.last_close < sc.first_open) {
+                cli_error("trust %s is written in %zu blocks in %s; remove"
+                          " it by hand", realm, sc.block_count, path);
+                goto cleanup;
+            }
+            from = sc.lines[sc.first_open].start;
+            to = sc.lines[sc.last_close].end;
+            newtext = malloc(e->len + 1);
+            if (newtext == NULL)
+                goto nomem;
+            memcpy(newtext, e->text, from);
+            memcpy(newtext + from, e->text + to, e->len - to);
+            newlen = e->len - (to - from);
+            newtext[newlen] = '\0';
+        }
+    }
+    if (cli_write_temp(e->dir, base, newtext, newlen, &st, &e->tmp) !=
+        CLI_EXIT_OK)
+        goto cleanup;
+    if (conf_load(e->tmp, &new_cfg, &pr) != ADB_OK) {
+        cli_error("refusing the edit: the new %s would not pass config"
+                  " check:", path);
+        for (i = 0; i < pr.count; i++)
+            cli_error("  %s", pr.messages[i]);
+        goto cleanup;
+    }
+    if (!cli_stanza_prove(old_cfg, new_cfg, realm, stanza != NULL, &why)) {
+        cli_error("refusing the edit: the new %s does not prove equal to the"
+                  " old one plus the change (%s)", path, why);
+        goto cleanup;
+    }
+    *out = e;
+    e = NULL;
+    status = CLI_EXIT_OK;
+    goto cleanup;
+
+nomem:
+    cli_error("out of memory");
+cleanup:
+    cli_conf_stanza_free(e);
+    cli_scan_free(&sc);
+    conf_free(old_cfg);
+    conf_free(new_cfg);
+    conf_problems_free(&pr);
+    free(newtext);
+    free(dircopy);
+    free(basecopy);
+    return status;
+}
+
+int cli_conf_stanza_commit(cli_conf_stanza *e)
+{
+    char *again = NULL, *bak = NULL;
+    size_t againlen = 0, n;
+    struct stat st;
+    int status = CLI_EXIT_FAIL;
+
+    if (e->is_new) {
+        /* link(): fails if someone created the file meanwhile */
+        if (link(e->tmp, e->real) != 0) {
+            cli_error("cannot create %s: %s", e->real, strerror(errno));
+            goto cleanup;
+        }
+        unlink(e->tmp);
+    } else {
+        if (cli_conf_read_text(e->real, &again, &againlen, &st) !=
+            CLI_EXIT_OK)
+            goto cleanup;
+        if (againlen != e->len || memcmp(again, e->text, e->len) != 0) {
+            cli_error("%s changed while it was being edited; try again",
+                      e->real);
+            goto cleanup;
+        }
+        n = strlen(e->real) + 5;
+        bak = malloc(n);
+        if (bak == NULL) {
+            cli_error("out of memory");
+            goto cleanup;
+        }
+        snprintf(bak, n, "%s.bak", e->real);
+        {
+            char *baktmp = NULL;
+            const char *b = strrchr(e->real, '/');
+
+            if (cli_write_temp(e->dir, b != NULL ? b + 1 : e->real, e->text,
+                               e->len, &st, &baktmp) != CLI_EXIT_OK)
+                goto cleanup;
+            if (rename(baktmp, bak) != 0) {
+                cli_error("cannot write the backup %s: %s", bak,
+                          strerror(errno));
+                unlink(baktmp);
+                free(baktmp);
+                goto cleanup;
+            }
+            free(baktmp);
+        }
+        if (rename(e->tmp, e->real) != 0) {
+            cli_error("cannot replace %s: %s", e->real, strerror(errno));
+            goto cleanup;
+        }
+    }
+    free(e->tmp);
+    e->tmp = NULL;
+    if (cli_fsync_dir(e->dir) != 0)
+        cli_error("warning: %s was written, but syncing %s failed: %s",
+                  e->real, e->dir, strerror(errno));
+    status = CLI_EXIT_OK;
+
+cleanup:
+    free(again);
+    free(bak);
     return status;
 }

@@ -56,6 +56,7 @@
 #include "cli_ad.h"
 #include "cli_conf.h"
 #include "cli_json.h"
+#include "cli_verify.h"
 #include "conf.h"
 #include "dns.h"
 #include "dns_probe.h"
@@ -67,7 +68,7 @@
 
 static const char doctor_usage[] =
     CLI_PROGRAM " doctor [--config FILE] [--kdc-conf FILE] [--json] "
-    CLI_AD_USAGE " [REALM]";
+    CLI_AD_USAGE " [--user USER@AD --password-file F] [REALM]";
 
 typedef enum { DR_PASS, DR_WARN, DR_FAIL } dr_status;
 
@@ -836,6 +837,32 @@ static void doctor_krb5_init(doctor *dr)
     dr->clockskew = skew > 0 ? skew : DNS_PROBE_SKEW_LIMIT;
 }
 
+/* -------------------------------------------------------------- user -- */
+
+/* --user USER@AD --password-file F: does the trust hold for this user, i.e.
+ * does AD's cross-realm TGT decrypt with the local key (cli_verify)? */
+static void check_user(doctor *dr, const char *user, const char *pwfile)
+{
+    const char *at = strrchr(user, '@');
+    cli_verify_result r;
+
+    if (at == NULL || conf_find_trust(dr->cfg, at + 1) == NULL) {
+        add(dr, "user", DR_FAIL, "give --user USER@REALM with REALM a trust"
+            " of the configuration", "%s: no trust %s", user,
+            at != NULL ? at + 1 : "(no realm)");
+        return;
+    }
+    if (cli_verify_run(dr->cfg, at + 1, user, pwfile, NULL, &r, NULL) != 0) {
+        add(dr, "user", DR_FAIL, NULL, "%s: the check could not run", user);
+        return;
+    }
+    if (r.ok)
+        add(dr, "user", DR_PASS, NULL, "%s: %s", user, r.message);
+    else
+        add(dr, "user", DR_FAIL, r.cause, "%s: %s failed: %s", user, r.step,
+            r.message);
+}
+
 static void doctor_help(void)
 {
     printf("usage: %s\n\n"
@@ -855,6 +882,9 @@ static void doctor_help(void)
            "  --kdc-conf FILE  the KDC's kdc.conf (default $KRB5_KDC_PROFILE,"
            " else /etc/krb5kdc/kdc.conf)\n"
            "  --json           one JSON object, for monitoring\n"
+           "  --user USER@AD   also prove the trust key with USER's TGT"
+           " (`trust verify`)\n"
+           "  --password-file F  USER's password (with --user)\n"
            "%s"
            "  REALM            check only this trust\n\n"
            "Exit status: 0 no check failed, 1 a check failed, 2 usage.\n",
@@ -868,11 +898,13 @@ int cli_doctor_main(int argc, char **argv)
         { "kdc-conf", required_argument, NULL, 'k' },
         { "json", no_argument, NULL, 'j' },
         CLI_AD_LONGOPTS,
+        { "user", required_argument, NULL, 'u' },
+        { "password-file", required_argument, NULL, 'p' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 }
     };
     doctor *dr = NULL;
-    const char *opt_config = NULL, *env;
+    const char *opt_config = NULL, *env, *user = NULL, *pwfile = NULL;
     bool json = false;
     int ch, status = CLI_EXIT_FAIL;
 
@@ -892,6 +924,8 @@ int cli_doctor_main(int argc, char **argv)
         case 'c': opt_config = optarg; break;
         case 'k': dr->kdc_profile = optarg; break;
         case 'j': json = true; break;
+        case 'u': user = optarg; break;
+        case 'p': pwfile = optarg; break;
         case 'h':
             doctor_help();
             status = CLI_EXIT_OK;
@@ -904,6 +938,11 @@ int cli_doctor_main(int argc, char **argv)
     if (argc - optind > 1) {
         status = cli_usage_error(doctor_usage, "unexpected argument '%s'",
                                  argv[optind + 1]);
+        goto cleanup;
+    }
+    if ((user != NULL) != (pwfile != NULL)) {
+        status = cli_usage_error(doctor_usage, "--user and --password-file"
+                                 " go together");
         goto cleanup;
     }
     if (optind < argc)
@@ -921,6 +960,8 @@ int cli_doctor_main(int argc, char **argv)
         check_audit(dr);
         doctor_krb5_init(dr);
         check_network(dr);
+        if (user != NULL)
+            check_user(dr, user, pwfile);
     }
     status = report(dr, json);
 

@@ -5,7 +5,7 @@
  * database (every key's enctype and kvno, never key bytes), its configured
  * KDCs and mappings; `show` adds the KDCs discovery finds.  A trust with no
  * principal, and a principal krbtgt/LOCAL@X with no trust, are flagged.
- * (add, verify, rotate and remove are the trust wizard's, issue 9.)
+ * (add, verify, rotate and remove: cli_trust_wiz.c.)
  */
 #define _GNU_SOURCE 1
 #include "cli_trust.h"
@@ -396,10 +396,18 @@ cleanup:
 }
 
 static const cli_command trust_commands[] = {
+    { "add", cli_trust_add_main,
+      "set up the MIT side of a trust with an AD domain" },
     { "list", cli_trust_list,
       "every trust with its principals, keys, KDCs and mappings" },
     { "show", cli_trust_show,
       "one trust, with its mappings and the KDCs discovery finds" },
+    { "rotate", cli_trust_rotate_main,
+      "new trust keys at kvno + 1 (--finish: purge the old ones)" },
+    { "verify", cli_trust_verify_main,
+      "prove both sides hold the same key, and show a user's rights" },
+    { "remove", cli_trust_remove_main,
+      "delete a trust's principals, then its stanza" },
 };
 
 int cli_trust_main(int argc, char **argv)
