@@ -174,7 +174,7 @@ int cli_verify_run(const conf_config *cfg, const char *realm,
     adk_db *db = NULL;
     adk_trust_princ *list = NULL;
     size_t count = 0, i;
-    char m[512], cause[600], *cname = NULL, ets[600];
+    char m[512], cause[1024], *cname = NULL, ets[480];
     bool have_key = false, has_et = false, princ_found = false;
     unsigned int got_kvno = 0;
     krb5_context ctx;
