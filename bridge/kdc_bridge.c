@@ -378,17 +378,27 @@ static krb5_error_code count_pacs(krb5_context ctx, krb5_authdata *const *ad,
     return 0;
 }
 
-krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
-                             krb5_pac *pac_out, bool *found_out,
-                             size_t *stray_out)
+/* kdc_find_pac and kdc_find_pac_data: with @keep_out, the decoded
+ * container holding MIT's PAC is handed to the caller (and *data_out points
+ * at that PAC's bytes in it) instead of being parsed and freed. */
+static krb5_error_code find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                                krb5_pac *pac_out, krb5_authdata ***keep_out,
+                                krb5_data *data_out, bool *found_out,
+                                size_t *stray_out)
 {
-    krb5_authdata **inner = NULL;
+    krb5_authdata **inner = NULL, **kept = NULL;
     krb5_error_code ret = 0;
     size_t i, j, total = 0;
     bool found = false;
 
     if (pac_out != NULL)
         *pac_out = NULL;
+    if (keep_out != NULL) {
+        *keep_out = NULL;
+        data_out->magic = KV5M_DATA;
+        data_out->length = 0;
+        data_out->data = NULL;
+    }
     *found_out = false;
     *stray_out = 0;
     /* One walk, each top-level container decoded once: MIT's PAC is the
@@ -417,23 +427,55 @@ krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
                 krb5_pac_parse(ctx, inner[j]->contents, inner[j]->length,
                                pac_out) != 0)
                 *pac_out = NULL;
+            if (keep_out != NULL) {
+                kept = inner;
+                data_out->length = inner[j]->length;
+                data_out->data = (char *)inner[j]->contents;
+            }
         }
         ret = count_pacs(ctx, inner, 1, &total);
-        krb5_free_authdata(ctx, inner);
+        if (inner != kept)
+            krb5_free_authdata(ctx, inner);
         inner = NULL;
         if (ret)
             goto cleanup;
     }
     *found_out = found;
     *stray_out = total - (found ? 1u : 0u);
+    if (keep_out != NULL) {
+        *keep_out = kept;
+        kept = NULL;
+    }
 
 cleanup:
     if (ret && pac_out != NULL) {
         krb5_pac_free(ctx, *pac_out);
         *pac_out = NULL;
     }
-    krb5_free_authdata(ctx, inner);
+    if (ret && keep_out != NULL) {
+        data_out->length = 0;
+        data_out->data = NULL;
+    }
+    if (inner != kept)
+        krb5_free_authdata(ctx, inner);
+    krb5_free_authdata(ctx, kept);
     return ret;
+}
+
+krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                             krb5_pac *pac_out, bool *found_out,
+                             size_t *stray_out)
+{
+    return find_pac(ctx, ad, pac_out, NULL, NULL, found_out, stray_out);
+}
+
+krb5_error_code kdc_find_pac_data(krb5_context ctx, krb5_authdata *const *ad,
+                                  krb5_authdata ***container_out,
+                                  krb5_data *data_out, bool *found_out,
+                                  size_t *stray_out)
+{
+    return find_pac(ctx, ad, NULL, container_out, data_out, found_out,
+                    stray_out);
 }
 
 /* Record a refusal.  Returns ADB_OK, or ADB_ERR_NOMEM if the reason could
@@ -790,7 +832,11 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
                       "TGT (its rights could not be re-decided)",
                       d->trust->realm);
     if (req->old_pac != NULL) {
-        err = pac_decode(ctx, req->old_pac, &d->pac, &diag);
+        /* in place from the ticket's bytes when the caller has them
+         * (the KDB module: check_policy_tgs kept them), else through
+         * MIT's buffer copies; the same decoding either way */
+        err = pac_decode_in_place(ctx, req->old_pac, req->old_pac_data,
+                                  req->old_pac_len, &d->pac, &diag);
         if (err == ADB_ERR_NOMEM || err == ADB_ERR_INVALID)
             return err;
         if (err != ADB_OK)
