@@ -30,7 +30,14 @@
 /* Whether @c may stand unquoted in a log field. */
 /* Append the string literal @lit to the adb_buf @sb (its length known at
  * compile time). */
-#define SB_LIT(sb, lit) adb_buf_add((sb), "" lit, sizeof(lit) - 1)
+#define SB_LIT(sb, lit) adb_buf_add_inline((sb), "" lit, sizeof(lit) - 1)
+
+/* adb_buf_str, inline (the reports reserve their room up front). */
+static inline void sb_str(adb_buf *sb, const char *s)
+{
+    if (s != NULL)
+        adb_buf_add_inline(sb, s, strlen(s));
+}
 
 /* The bytes a log field carries as they are: printable ASCII but blank,
  * '"' (0x22), '=' (0x3d) and '\\' (0x5c). */
@@ -54,13 +61,13 @@ static void sb_log_field(adb_buf *sb, const char *s)
     size_t n;
 
     if (s == NULL) {
-        adb_buf_add(sb, "-", 1);
+        adb_buf_add_inline(sb, "-", 1);
         return;
     }
     for (u = (const unsigned char *)s; log_plain[*u]; u++)
         ;
     if (*u == '\0' && u != (const unsigned char *)s) {
-        adb_buf_add(sb, s, (size_t)(u - (const unsigned char *)s));
+        adb_buf_add_inline(sb, s, (size_t)(u - (const unsigned char *)s));
         return;
     }
     n = strlen(s);
@@ -1141,8 +1148,8 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     /* one allocation for a typical line (else 256, 512, 1024... each
      * copied and wiped) */
     (void)adb_buf_reserve(&sb, KDC_LINE_RESERVE);
-    adb_buf_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
-    adb_buf_str(&sb, kind_name(d->kind));
+    sb_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
+    sb_str(&sb, kind_name(d->kind));
     SB_LIT(&sb, " client ");
     sb_log_field(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
     SB_LIT(&sb, " service ");
@@ -1169,9 +1176,9 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
 
             if (g->implied)
                 continue;
-            adb_buf_str(&sb, first ? " " : ";");
+            sb_str(&sb, first ? " " : ";");
             first = false;
-            adb_buf_str(&sb, adb_sid_format(&g->sid, sid));
+            sb_str(&sb, adb_sid_format(&g->sid, sid));
             SB_LIT(&sb, "=");
             sb_log_field(&sb, g->mapping != NULL ? g->mapping->text : "?");
         }
@@ -1181,11 +1188,11 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     if (d->logon_info != NULL)
         SB_LIT(&sb, " logon-info re-encoded without them");
     if (d->logon_info_withheld)
-        adb_buf_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
+        sb_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
                     "failed)");
     if (d->refused) {
         SB_LIT(&sb, " refusal ");
-        adb_buf_str(&sb, kdc_decision_code(d));
+        sb_str(&sb, kdc_decision_code(d));
         SB_LIT(&sb, " reason ");
         /* ours, but it may quote PAC contents */
         sb_log_field(&sb, d->reason != NULL ? d->reason : "");
@@ -1295,7 +1302,7 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     for (i = 0; d->have_map && !d->refused && i < d->map.grant_count; i++) {
         const map_grant *g = &d->map.grants[i];
 
-        adb_buf_str(&sb, first ? "{" : ",{");
+        sb_str(&sb, first ? "{" : ",{");
         first = false;
         SB_LIT(&sb, "\"right\":");
         adb_buf_json_str(&sb, g->right_name);
@@ -1305,14 +1312,14 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
         adb_buf_json_str(&sb, pac_sid_source_name(g->source));
         SB_LIT(&sb, ",\"map\":");
         adb_buf_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
-        adb_buf_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
+        sb_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
     }
     SB_LIT(&sb, "],\"filtered\":[");
     first = true;
     for (i = 0; d->have_map && i < d->map.dropped_count; i++) {
         const map_dropped *x = &d->map.dropped[i];
 
-        adb_buf_str(&sb, first ? "{" : ",{");
+        sb_str(&sb, first ? "{" : ",{");
         first = false;
         SB_LIT(&sb, "\"sid\":");
         adb_buf_json_str(&sb, adb_sid_format(&x->sid, sid));
