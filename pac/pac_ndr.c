@@ -202,12 +202,14 @@ adb_err pac_ndr_count_ptr(adb_rd *rd, const char *field, uint32_t count,
     return ADB_OK;
 }
 
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 /* Little-endian ULONG from bytes the reader already bounds-checked. */
 static inline uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
            (uint32_t)p[3] << 24;
 }
+#endif
 
 adb_err pac_ndr_groups(adb_rd *rd, const char *field, uint32_t count,
                        adb_arena *arena, const pac_group **out)
