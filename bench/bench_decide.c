@@ -4,13 +4,16 @@
  * adb_issue_pac does it, without a KDC around it:
  *
  *   bench_decide [--count N] [--profile rights|groups] [--dump]
- *                CONFIG_FILE PAC_FILE...
+ *                [--mit-copies] CONFIG_FILE PAC_FILE...
  *
  * For each PAC (the AD cross-realm TGT PAC of USER, named by the file
  * tests/fixtures/ad-USER.pac or given as USER=FILE) and N times: the PAC
  * is parsed (krb5_pac_parse: the KDC hands the module a parsed PAC, so this
  * is outside the count callgrind is asked about), then kdc_decide,
  * kdc_log_line, kdc_audit_json and kdc_copy_buffers into a fresh PAC.
+ * The PAC is decoded in place from the file's bytes, as adb_issue_pac
+ * decodes the ticket's PAC element (kdc_request.old_pac_data); with
+ * --mit-copies through MIT's krb5_pac_get_buffer copies instead.
  * callgrind_annotate of a run gives the exact instructions of each part
  * (bench/kdc_bench.sh's part 2 gives the same functions inside krb5kdc).
  *
@@ -58,7 +61,7 @@ static void dump_pac(krb5_context ctx, krb5_pac pac)
 /* One request as adb_issue_pac makes it; returns 0 or 1 (could not run). */
 static int one(krb5_context ctx, const conf_config *cfg, const char *user,
                const uint8_t *bytes, size_t len, const char *profile,
-               int dump)
+               int dump, int mit_copies)
 {
     char client[256];
     kdc_request req;
@@ -80,6 +83,12 @@ static int one(krb5_context ctx, const conf_config *cfg, const char *user,
         krb5_pac_init(ctx, &np) != 0)
         goto cleanup;
     req.old_pac = pac;
+    /* as adb_issue_pac has them: the bytes of the ticket's PAC element,
+     * decoded in place (--mit-copies: through krb5_pac_get_buffer) */
+    if (!mit_copies) {
+        req.old_pac_data = bytes;
+        req.old_pac_len = len;
+    }
     if (kdc_decide(ctx, cfg, &req, &d) != ADB_OK)
         goto cleanup;
     line = kdc_log_line(&req, &d);
@@ -110,7 +119,7 @@ int main(int argc, char **argv)
     conf_config *cfg = NULL;
     const char *profile = NULL;
     long count = 1, n;
-    int dump = 0, i, rc = 0;
+    int dump = 0, mit_copies = 0, i, rc = 0;
 
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
         if (strcmp(argv[i], "--count") == 0 && i + 1 < argc)
@@ -119,12 +128,14 @@ int main(int argc, char **argv)
             profile = argv[++i];
         else if (strcmp(argv[i], "--dump") == 0)
             dump = 1;
+        else if (strcmp(argv[i], "--mit-copies") == 0)
+            mit_copies = 1;
         else
             break;
     }
     if (argc - i < 2 || count < 1) {
         fprintf(stderr, "usage: %s [--count N] [--profile rights|groups] "
-                "[--dump] CONFIG_FILE PAC_FILE...\n", argv[0]);
+                "[--dump] [--mit-copies] CONFIG_FILE PAC_FILE...\n", argv[0]);
         return 2;
     }
     if (krb5_init_context(&ctx) != 0 ||
@@ -158,7 +169,8 @@ int main(int argc, char **argv)
             break;
         }
         for (n = 0; n < count && rc == 0; n++)
-            rc = one(ctx, cfg, user, bytes, len, profile, dump && n == 0);
+            rc = one(ctx, cfg, user, bytes, len, profile, dump && n == 0,
+                     mit_copies);
         if (rc != 0)
             fprintf(stderr, "bench_decide: %s: the request could not run\n",
                     path);

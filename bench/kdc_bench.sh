@@ -401,7 +401,7 @@ printf 'instruction ratios (work, inverted like the rates): adbridge/db2 %.3f, g
 top=$(callgrind_annotate --inclusive=yes --threshold=100 "$bed/cg.adbridge.$WORK_COUNT.out" 2>/dev/null |
     awk -v n="$r1" '!/=>/ {
         for (i = 2; i <= NF; i++)
-            if ($i ~ /\.c:(adb_issue_pac|adb_check_policy_tgs|kdc_decide|pac_decode|map_evaluate|report|kdc_copy_buffers)$/) {
+            if ($i ~ /\.c:(adb_issue_pac|adb_check_policy_tgs|kdc_decide|pac_decode|pac_decode_in_place|map_evaluate|kdc_audit_json|kdc_log_line|kdc_find_pac_data|report|kdc_copy_buffers)$/) {
                 v = $1; gsub(",", "", v); f = $i; sub(/.*:/, "", f)
                 if (seen[f]++) continue
                 printf "%s %d, ", f, v / n

@@ -95,6 +95,11 @@ typedef struct adb_pending {
     char *trust_realm;            /* CROSS_REALM: the header's realm */
     bool local_tgt;
     size_t stray;
+    krb5_authdata **pac_container; /* the decoded container holding the
+                                  * subject ticket's PAC (kdc_find_pac_data) */
+    krb5_data pac_data;           /* that PAC's bytes, inside pac_container:
+                                  * issue_pac() decodes old_pac from them in
+                                  * place */
 } adb_pending;
 
 static struct {
@@ -473,6 +478,7 @@ static void pending_clear(krb5_context ctx, adb_pending *p)
     if (p == NULL)
         return;
     krb5_free_principal(ctx, p->server);
+    krb5_free_authdata(ctx, p->pac_container);
     free(p->client);
     free(p->client_name);
     free(p->client_realm);
@@ -556,6 +562,10 @@ static void pending_request(const adb_pending *p, kdc_request *req)
     req->trust_realm = p->trust_realm;
     req->local_tgt = p->local_tgt;
     req->stray_pacs = p->stray;
+    if (p->pac_container != NULL) {
+        req->old_pac_data = p->pac_data.data;
+        req->old_pac_len = p->pac_data.length;
+    }
 }
 
 /* ----------------------------------------------------- the decisions -- */
@@ -692,6 +702,16 @@ static krb5_error_code adb_issue_pac(krb5_context ctx, unsigned int flags,
         tgs_request(ctx, flags, server, signing_krbtgt, pending, &req,
                     &trealm);
         req.old_pac = old_pac;
+        /* old_pac was parsed from the PAC element check_policy_tgs found
+         * (pending) only for a plain TGS request: the header ticket is the
+         * subject, and a decided request has exactly one PAC element in it
+         * (stray ones refuse before decoding).  For S4U requests MIT's
+         * buffer copies are read. */
+        if (flags & (KRB5_KDB_FLAG_PROTOCOL_TRANSITION |
+                     KRB5_KDB_FLAG_CONSTRAINED_DELEGATION)) {
+            req.old_pac_data = NULL;
+            req.old_pac_len = 0;
+        }
         /* S4U2Self: the ticket is the impersonated user's; old_pac is the
          * requesting service's: copy nothing of it. */
         if ((flags & KRB5_KDB_FLAG_PROTOCOL_TRANSITION) && client != NULL) {
@@ -901,7 +921,9 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
         request->second_ticket[0]->enc_part2 != NULL)
         subj = request->second_ticket[0]->enc_part2;
     /* (the PAC is parsed below only if this hook decides the request) */
-    ret = kdc_find_pac(ctx, subj->authorization_data, NULL, &found, &stray);
+    ret = kdc_find_pac_data(ctx, subj->authorization_data,
+                            &pending->pac_container, &pending->pac_data,
+                            &found, &stray);
     if (!ret && subj != hdr)
         ret = kdc_find_pac(ctx, hdr->authorization_data, NULL, &found2,
                            &stray2);

@@ -30,7 +30,14 @@
 /* Whether @c may stand unquoted in a log field. */
 /* Append the string literal @lit to the adb_buf @sb (its length known at
  * compile time). */
-#define SB_LIT(sb, lit) adb_buf_add((sb), "" lit, sizeof(lit) - 1)
+#define SB_LIT(sb, lit) adb_buf_add_inline((sb), "" lit, sizeof(lit) - 1)
+
+/* adb_buf_str, inline (the reports reserve their room up front). */
+static inline void sb_str(adb_buf *sb, const char *s)
+{
+    if (s != NULL)
+        adb_buf_add_inline(sb, s, strlen(s));
+}
 
 /* The bytes a log field carries as they are: printable ASCII but blank,
  * '"' (0x22), '=' (0x3d) and '\\' (0x5c). */
@@ -54,13 +61,13 @@ static void sb_log_field(adb_buf *sb, const char *s)
     size_t n;
 
     if (s == NULL) {
-        adb_buf_add(sb, "-", 1);
+        adb_buf_add_inline(sb, "-", 1);
         return;
     }
     for (u = (const unsigned char *)s; log_plain[*u]; u++)
         ;
     if (*u == '\0' && u != (const unsigned char *)s) {
-        adb_buf_add(sb, s, (size_t)(u - (const unsigned char *)s));
+        adb_buf_add_inline(sb, s, (size_t)(u - (const unsigned char *)s));
         return;
     }
     n = strlen(s);
@@ -378,17 +385,27 @@ static krb5_error_code count_pacs(krb5_context ctx, krb5_authdata *const *ad,
     return 0;
 }
 
-krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
-                             krb5_pac *pac_out, bool *found_out,
-                             size_t *stray_out)
+/* kdc_find_pac and kdc_find_pac_data: with @keep_out, the decoded
+ * container holding MIT's PAC is handed to the caller (and *data_out points
+ * at that PAC's bytes in it) instead of being parsed and freed. */
+static krb5_error_code find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                                krb5_pac *pac_out, krb5_authdata ***keep_out,
+                                krb5_data *data_out, bool *found_out,
+                                size_t *stray_out)
 {
-    krb5_authdata **inner = NULL;
+    krb5_authdata **inner = NULL, **kept = NULL;
     krb5_error_code ret = 0;
     size_t i, j, total = 0;
     bool found = false;
 
     if (pac_out != NULL)
         *pac_out = NULL;
+    if (keep_out != NULL) {
+        *keep_out = NULL;
+        data_out->magic = KV5M_DATA;
+        data_out->length = 0;
+        data_out->data = NULL;
+    }
     *found_out = false;
     *stray_out = 0;
     /* One walk, each top-level container decoded once: MIT's PAC is the
@@ -417,23 +434,55 @@ krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
                 krb5_pac_parse(ctx, inner[j]->contents, inner[j]->length,
                                pac_out) != 0)
                 *pac_out = NULL;
+            if (keep_out != NULL) {
+                kept = inner;
+                data_out->length = inner[j]->length;
+                data_out->data = (char *)inner[j]->contents;
+            }
         }
         ret = count_pacs(ctx, inner, 1, &total);
-        krb5_free_authdata(ctx, inner);
+        if (inner != kept)
+            krb5_free_authdata(ctx, inner);
         inner = NULL;
         if (ret)
             goto cleanup;
     }
     *found_out = found;
     *stray_out = total - (found ? 1u : 0u);
+    if (keep_out != NULL) {
+        *keep_out = kept;
+        kept = NULL;
+    }
 
 cleanup:
     if (ret && pac_out != NULL) {
         krb5_pac_free(ctx, *pac_out);
         *pac_out = NULL;
     }
-    krb5_free_authdata(ctx, inner);
+    if (ret && keep_out != NULL) {
+        data_out->length = 0;
+        data_out->data = NULL;
+    }
+    if (inner != kept)
+        krb5_free_authdata(ctx, inner);
+    krb5_free_authdata(ctx, kept);
     return ret;
+}
+
+krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
+                             krb5_pac *pac_out, bool *found_out,
+                             size_t *stray_out)
+{
+    return find_pac(ctx, ad, pac_out, NULL, NULL, found_out, stray_out);
+}
+
+krb5_error_code kdc_find_pac_data(krb5_context ctx, krb5_authdata *const *ad,
+                                  krb5_authdata ***container_out,
+                                  krb5_data *data_out, bool *found_out,
+                                  size_t *stray_out)
+{
+    return find_pac(ctx, ad, NULL, container_out, data_out, found_out,
+                    stray_out);
 }
 
 /* Record a refusal.  Returns ADB_OK, or ADB_ERR_NOMEM if the reason could
@@ -790,7 +839,11 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
                       "TGT (its rights could not be re-decided)",
                       d->trust->realm);
     if (req->old_pac != NULL) {
-        err = pac_decode(ctx, req->old_pac, &d->pac, &diag);
+        /* in place from the ticket's bytes when the caller has them
+         * (the KDB module: check_policy_tgs kept them), else through
+         * MIT's buffer copies; the same decoding either way */
+        err = pac_decode_in_place(ctx, req->old_pac, req->old_pac_data,
+                                  req->old_pac_len, &d->pac, &diag);
         if (err == ADB_ERR_NOMEM || err == ADB_ERR_INVALID)
             return err;
         if (err != ADB_OK)
@@ -1095,8 +1148,8 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     /* one allocation for a typical line (else 256, 512, 1024... each
      * copied and wiped) */
     (void)adb_buf_reserve(&sb, KDC_LINE_RESERVE);
-    adb_buf_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
-    adb_buf_str(&sb, kind_name(d->kind));
+    sb_str(&sb, d->refused ? "adbridge: REFUSE " : "adbridge: ALLOW ");
+    sb_str(&sb, kind_name(d->kind));
     SB_LIT(&sb, " client ");
     sb_log_field(&sb, client_name(req, d, cbuf, sizeof(cbuf)));
     SB_LIT(&sb, " service ");
@@ -1123,9 +1176,9 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
 
             if (g->implied)
                 continue;
-            adb_buf_str(&sb, first ? " " : ";");
+            sb_str(&sb, first ? " " : ";");
             first = false;
-            adb_buf_str(&sb, adb_sid_format(&g->sid, sid));
+            sb_str(&sb, adb_sid_format(&g->sid, sid));
             SB_LIT(&sb, "=");
             sb_log_field(&sb, g->mapping != NULL ? g->mapping->text : "?");
         }
@@ -1135,11 +1188,11 @@ char *kdc_log_line(const kdc_request *req, const kdc_decision *d)
     if (d->logon_info != NULL)
         SB_LIT(&sb, " logon-info re-encoded without them");
     if (d->logon_info_withheld)
-        adb_buf_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
+        sb_str(&sb, " logon-info withheld (filtered SIDs; re-encoding "
                     "failed)");
     if (d->refused) {
         SB_LIT(&sb, " refusal ");
-        adb_buf_str(&sb, kdc_decision_code(d));
+        sb_str(&sb, kdc_decision_code(d));
         SB_LIT(&sb, " reason ");
         /* ours, but it may quote PAC contents */
         sb_log_field(&sb, d->reason != NULL ? d->reason : "");
@@ -1249,7 +1302,7 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
     for (i = 0; d->have_map && !d->refused && i < d->map.grant_count; i++) {
         const map_grant *g = &d->map.grants[i];
 
-        adb_buf_str(&sb, first ? "{" : ",{");
+        sb_str(&sb, first ? "{" : ",{");
         first = false;
         SB_LIT(&sb, "\"right\":");
         adb_buf_json_str(&sb, g->right_name);
@@ -1259,14 +1312,14 @@ char *kdc_audit_json(const kdc_request *req, const kdc_decision *d,
         adb_buf_json_str(&sb, pac_sid_source_name(g->source));
         SB_LIT(&sb, ",\"map\":");
         adb_buf_json_str(&sb, g->mapping != NULL ? g->mapping->text : NULL);
-        adb_buf_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
+        sb_str(&sb, g->implied ? ",\"implied\":true}" : ",\"implied\":false}");
     }
     SB_LIT(&sb, "],\"filtered\":[");
     first = true;
     for (i = 0; d->have_map && i < d->map.dropped_count; i++) {
         const map_dropped *x = &d->map.dropped[i];
 
-        adb_buf_str(&sb, first ? "{" : ",{");
+        sb_str(&sb, first ? "{" : ",{");
         first = false;
         SB_LIT(&sb, "\"sid\":");
         adb_buf_json_str(&sb, adb_sid_format(&x->sid, sid));

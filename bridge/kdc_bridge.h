@@ -133,6 +133,10 @@ typedef struct kdc_request {
     const char *const *indicators; /* LOCAL_TGS: the ticket's indicators
                                     * (NULL-terminated) or NULL */
     krb5_pac old_pac;            /* TGS kinds; may be NULL */
+    const void *old_pac_data;    /* the bytes @old_pac was parsed from, if
+                                  * known (kdc_find_pac_data), else NULL:
+                                  * decoded in place (pac_decode_in_place) */
+    size_t old_pac_len;
     bool local_tgt;              /* the server is krbtgt/LOCAL@LOCAL */
     size_t stray_pacs;           /* AD-WIN2K-PAC elements in the subject or
                                   * header ticket that MIT does not read as
@@ -262,6 +266,19 @@ krb5_error_code kdc_merge_backend_pac(krb5_context ctx, const kdc_decision *d,
 krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
                              krb5_pac *pac_out, bool *found_out,
                              size_t *stray_out);
+
+/*
+ * kdc_find_pac_data - kdc_find_pac() without parsing: when MIT finds a PAC,
+ * *container_out is the decoded AD-IF-RELEVANT container it lies in (free
+ * with krb5_free_authdata()) and *data_out points at the PAC element's bytes
+ * inside it (valid until that free), for kdc_request.old_pac_data.  Both
+ * are NULL / empty on entry, when no PAC is found, and on failure.
+ * @found_out and @stray_out as kdc_find_pac().  Returns 0, or ENOMEM.
+ */
+krb5_error_code kdc_find_pac_data(krb5_context ctx, krb5_authdata *const *ad,
+                                  krb5_authdata ***container_out,
+                                  krb5_data *data_out, bool *found_out,
+                                  size_t *stray_out);
 
 /*
  * kdc_indicator_rights - the rights named by the indicators in @list

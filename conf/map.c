@@ -189,6 +189,34 @@ static inline bool rid_in(const uint32_t *rids, size_t n, uint32_t rid)
     return false;
 }
 
+/* With at most MAP_RID_FILTER_MAX mappings in @trust: the RIDs of those
+ * that are the trust's domain + one RID into @rids / @n_out (a superset of
+ * what lookup_rid can return), their bits (RID mod 64) into @bits_out, and
+ * true.  With more mappings false (no filter). */
+static bool domain_rids(const conf_trust *trust, uint32_t *rids,
+                        size_t *n_out, uint64_t *bits_out)
+{
+    size_t k, n = 0;
+    uint64_t bits = 0;
+
+    *n_out = 0;
+    *bits_out = 0;
+    if (trust->map_count > MAP_RID_FILTER_MAX)
+        return false;
+    for (k = 0; k < trust->map_count; k++) {
+        uint32_t mrid;
+
+        if (adb_sid_in_domain(&trust->maps[k].sid, &trust->domain_sid,
+                              &mrid)) {
+            rids[n++] = mrid;
+            bits |= 1ull << (mrid & 63u);
+        }
+    }
+    *n_out = n;
+    *bits_out = bits;
+    return true;
+}
+
 /* A mapping that matched, and the PAC SID it matched. */
 typedef struct match {
     const conf_mapping *mapping;
@@ -210,7 +238,8 @@ static unsigned popcount32(uint32_t v)
 #define RULE_IN_DOMAIN 0x80u
 
 /* Map the surviving SIDs (@keep, @keep_count entries of pac->sids, whose
- * rules[] bytes say whether they are in the trust's domain) and the user
+ * rules[] bytes say whether they are in the trust's domain; kept GroupIds
+ * that no mapping's RID can match may be left out of @keep) and the user
  * name to rights; fill r->grants and r->rights.  The first @nfast entries
  * of pac->sids are the decoder's LogonDomainId + RID entries of
  * pac->logon_info (user, primary group, GroupIds; pac_info's
@@ -244,18 +273,7 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
      * only return a mapping whose SID is the domain + that RID), so most
      * SIDs need no hash.  A superset is enough: every mapping is looked
      * at, whatever its kind. */
-    if (trust->map_count <= MAP_RID_FILTER_MAX) {
-        rid_filter = true;
-        for (k = 0; k < trust->map_count; k++) {
-            uint32_t mrid;
-
-            if (adb_sid_in_domain(&trust->maps[k].sid, &trust->domain_sid,
-                                  &mrid)) {
-                dom_rids[dom_rid_count++] = mrid;
-                rid_bits |= 1ull << (mrid & 63u);
-            }
-        }
-    }
+    rid_filter = domain_rids(trust, dom_rids, &dom_rid_count, &rid_bits);
     matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
                                      sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
@@ -389,6 +407,10 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
     const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
     adb_sid user_sid;
     char s1[ADB_SID_STR_MAX], s2[ADB_SID_STR_MAX];
+    uint32_t dom_rids[MAP_RID_FILTER_MAX];
+    size_t dom_rid_count = 0;
+    uint64_t rid_bits = 0;
+    bool rid_filter = false;
     adb_err ret = ADB_OK;
 
     if (result_out == NULL)
@@ -464,25 +486,37 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             if (nfast > pac->sid_count)
                 nfast = 0;
         }
-        for (i = 0; i < nfast; i++) {
+        /* A kept GroupId whose RID no mapping of the domain has cannot
+         * match (map_rights would pass over it): with few mappings, only
+         * the others go to keep[] (the user and primary group always). */
+        rid_filter = nfast > 2 && domain_rids(trust, dom_rids, &dom_rid_count,
+                                              &rid_bits);
+        for (i = 0; i < nfast && i < 2; i++) {
             map_drop_rule rule = dom_rule;
-            uint32_t attributes;
-            bool is_user;
 
-            if (i >= 2) {
-                attributes = li->groups[i - 2].attributes;
-                is_user = false;
-            } else {
-                attributes = pac->sids[i].attributes;
-                is_user = pac->sids[i].source == PAC_SID_USER;
-            }
-            if (rule == MAP_KEEP && !is_user &&
-                (attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
+            if (rule == MAP_KEEP && pac->sids[i].source != PAC_SID_USER &&
+                (pac->sids[i].attributes &
+                 PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
                 rule = MAP_DROP_DENY_ONLY;
             rules[i] = (uint8_t)((unsigned)rule | RULE_IN_DOMAIN);
             if (rule != MAP_KEEP)
                 dn++;
             else
+                keep[kn++] = (uint32_t)i;
+        }
+        for (; i < nfast; i++) {
+            const pac_group *g = &li->groups[i - 2];
+            map_drop_rule rule = dom_rule;
+
+            if (rule == MAP_KEEP &&
+                (g->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
+                rule = MAP_DROP_DENY_ONLY;
+            rules[i] = (uint8_t)((unsigned)rule | RULE_IN_DOMAIN);
+            if (rule != MAP_KEEP)
+                dn++;
+            else if (!rid_filter ||
+                     (((rid_bits >> (g->rid & 63u)) & 1u) != 0 &&
+                      rid_in(dom_rids, dom_rid_count, g->rid)))
                 keep[kn++] = (uint32_t)i;
         }
         for (i = nfast; i < pac->sid_count; i++) {

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "adb_err.h"
 
@@ -68,6 +69,19 @@ void adb_buf_commit(adb_buf *b, size_t n);
 /* Appending.  adb_buf_str appends a C string (NULL: nothing);
  * adb_buf_printf at most 1 KiB per call (longer is ADB_ERR_LIMIT). */
 void adb_buf_add(adb_buf *b, const void *data, size_t n);
+
+/* adb_buf_add_inline - adb_buf_add(), inline when the room is already there
+ * (a buffer reserved up front, short or constant @n): the same result. */
+static inline void adb_buf_add_inline(adb_buf *b, const void *data, size_t n)
+{
+    if (b->status == ADB_OK && b->p != NULL && n < b->cap - b->len) {
+        memcpy(b->p + b->len, data, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+        return;
+    }
+    adb_buf_add(b, data, n);
+}
 void adb_buf_str(adb_buf *b, const char *s);
 void adb_buf_printf(adb_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

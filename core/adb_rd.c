@@ -68,7 +68,7 @@ adb_err adb_rd_u16(adb_rd *rd, const char *field, uint16_t *out)
     return ADB_OK;
 }
 
-adb_err adb_rd_u32(adb_rd *rd, const char *field, uint32_t *out)
+adb_err adb_rd_u32_checked(adb_rd *rd, const char *field, uint32_t *out)
 {
     const uint8_t *p;
     adb_err ret = need(rd, 4, field);
@@ -85,15 +85,15 @@ adb_err adb_rd_u32(adb_rd *rd, const char *field, uint32_t *out)
 adb_err adb_rd_u64(adb_rd *rd, const char *field, uint64_t *out)
 {
     const uint8_t *p;
-    uint64_t v = 0;
-    int i;
+    uint64_t v;
     adb_err ret = need(rd, 8, field);
 
     if (ret)
         return ret;
     p = rd->base + rd->off;
-    for (i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
+    v = (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 |
+        (uint64_t)p[3] << 24 | (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+        (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
     *out = v;
     rd->off += 8;
     return ADB_OK;

@@ -91,8 +91,25 @@ adb_err adb_rd_fail(adb_rd *rd, adb_err status, const char *field,
  */
 adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out);
 adb_err adb_rd_u16(adb_rd *rd, const char *field, uint16_t *out);
-adb_err adb_rd_u32(adb_rd *rd, const char *field, uint32_t *out);
+adb_err adb_rd_u32_checked(adb_rd *rd, const char *field, uint32_t *out);
 adb_err adb_rd_u64(adb_rd *rd, const char *field, uint64_t *out);
+
+/* adb_rd_u32, inline when the bytes are there (the decoders read most of
+ * their fields with it); otherwise adb_rd_u32_checked, which records the
+ * failure.  Same contract as above. */
+static inline adb_err adb_rd_u32(adb_rd *rd, const char *field,
+                                 uint32_t *out)
+{
+    const uint8_t *p;
+
+    if (rd->diag->status != ADB_OK || rd->len - rd->off < 4)
+        return adb_rd_u32_checked(rd, field, out);
+    p = rd->base + rd->off;
+    *out = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+    rd->off += 4;
+    return ADB_OK;
+}
 
 /* Big-endian 48-bit integer (the SID IdentifierAuthority). */
 adb_err adb_rd_be48(adb_rd *rd, const char *field, uint64_t *out);

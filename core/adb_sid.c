@@ -70,23 +70,24 @@ static char *put_dec(char *p, uint64_t v)
 {
     char tmp[20];
     size_t n = sizeof(tmp), len;
+    uint32_t w;
+    char *end, *q;
 
     *p++ = '-';
-    while (v > UINT32_MAX) {
-        n--;
-        tmp[n] = (char)('0' + v % 10);
-        v /= 10;
-    }
-    {
-        uint32_t w = (uint32_t)v;
-
+    if (v > UINT32_MAX) {
+        while (v > UINT32_MAX) {
+            n--;
+            tmp[n] = (char)('0' + v % 10);
+            v /= 10;
+        }
+        w = (uint32_t)v;
         while (w >= 100) {
-            uint32_t q = w / 100, r = w - q * 100;
+            uint32_t d = w / 100, r = w - d * 100;
 
             n -= 2;
             tmp[n] = dec_pairs[2 * r];
             tmp[n + 1] = dec_pairs[2 * r + 1];
-            w = q;
+            w = d;
         }
         if (w >= 10) {
             n -= 2;
@@ -95,10 +96,33 @@ static char *put_dec(char *p, uint64_t v)
         } else {
             tmp[--n] = (char)('0' + w);
         }
+        len = sizeof(tmp) - n;
+        memcpy(p, tmp + n, len);
+        return p + len;
     }
-    len = sizeof(tmp) - n;
-    memcpy(p, tmp + n, len);
-    return p + len;
+    /* 32 bits (every sub-authority): count the digits, then write them
+     * in place from the end */
+    w = (uint32_t)v;
+    len = w >= 1000000000u ? 10 : w >= 100000000u ? 9 : w >= 10000000u ? 8 :
+          w >= 1000000u ? 7 : w >= 100000u ? 6 : w >= 10000u ? 5 :
+          w >= 1000u ? 4 : w >= 100u ? 3 : w >= 10u ? 2 : 1;
+    end = q = p + len;
+    while (w >= 100) {
+        uint32_t d = w / 100, r = w - d * 100;
+
+        q -= 2;
+        q[0] = dec_pairs[2 * r];
+        q[1] = dec_pairs[2 * r + 1];
+        w = d;
+    }
+    if (w >= 10) {
+        q -= 2;
+        q[0] = dec_pairs[2 * w];
+        q[1] = dec_pairs[2 * w + 1];
+    } else {
+        *--q = (char)('0' + w);
+    }
+    return end;
 }
 
 /* The KDC formats SIDs for every decision it logs: no snprintf.  The

@@ -16,7 +16,7 @@ adb_err adb_utf16_read(adb_rd *rd, size_t units, const char *field,
     if (ret)
         return ret;
     /* Each code unit yields at most 3 UTF-8 bytes (a pair yields 4 for 2). */
-    s = adb_arena_alloc(arena, units * 3 + 1);
+    s = adb_arena_array_uninit(arena, units * 3 + 1, 1);  /* all written */
     if (s == NULL) {
         rd->off = start;
         return adb_rd_fail(rd, ADB_ERR_NOMEM, field, "allocating string");

@@ -66,6 +66,39 @@ static void walk(const pac_info *info)
         abort();
 }
 
+/* The KDC's path: what MIT's parser accepts decodes in place from the
+ * same bytes exactly as through MIT's buffer copies (same status, same
+ * diagnostic, same SID list). */
+static void in_place_as_mit(const uint8_t *data, size_t size)
+{
+    krb5_pac kpac = NULL;
+    pac_info *a = NULL, *b = NULL;
+    adb_diag da = ADB_DIAG_INIT, db = ADB_DIAG_INIT;
+    adb_err ea, eb;
+    size_t i;
+
+    if (krb5_pac_parse(ctx, data, size, &kpac) != 0)
+        return;
+    ea = pac_decode(ctx, kpac, &a, &da);
+    eb = pac_decode_in_place(ctx, kpac, data, size, &b, &db);
+    if (ea != eb || (a == NULL) != (b == NULL))
+        abort();
+    if (ea != ADB_OK &&
+        (da.offset != db.offset || strcmp(da.detail, db.detail) != 0))
+        abort();
+    if (a != NULL) {
+        if (a->sid_count != b->sid_count)
+            abort();
+        for (i = 0; i < a->sid_count; i++)
+            if (!adb_sid_equal(&a->sids[i].sid, &b->sids[i].sid) ||
+                a->sids[i].attributes != b->sids[i].attributes)
+                abort();
+    }
+    pac_info_free(a);
+    pac_info_free(b);
+    krb5_pac_free(ctx, kpac);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     pac_info *info = NULL;
@@ -83,5 +116,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         adb_diag_format(&diag, msg, sizeof(msg));
     }
+    in_place_as_mit(data, size);
     return 0;
 }

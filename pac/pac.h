@@ -274,6 +274,22 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
 adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
                         pac_info **info_out, adb_diag *diag);
 
+/*
+ * pac_decode_in_place - pac_decode() of @pac, reading its buffers in place
+ * from @data/@len instead of through krb5_pac_get_buffer() copies.  @data
+ * must be the bytes @pac was parsed from (e.g. the AD-WIN2K-PAC element of
+ * the ticket a KDC parsed as old_pac): the caller vouches for that.  As a
+ * check of last resort the table of @data is read again through the
+ * bounded reader and must list exactly @pac's buffer types in the same
+ * order; otherwise (or with @data NULL) this is pac_decode(ctx, pac, ...).
+ * Each buffer is bounds-checked as pac_decode_blob() does, without its
+ * padding check (MIT's parser, which accepted @pac, does not make it).
+ * Same results, ownership and errors as pac_decode(); @data is borrowed
+ * and need not outlive the call (the pac_info holds no pointer into it).
+ */
+adb_err pac_decode_in_place(krb5_context ctx, krb5_pac pac, const void *data,
+                            size_t len, pac_info **info_out, adb_diag *diag);
+
 /* pac_info_free - free @info and everything it points to.  NULL-safe. */
 void pac_info_free(pac_info *info);
 

@@ -421,12 +421,13 @@ cleanup:
 /*
  * read_table - the buffer table of a raw PAC that krb5_pac_parse() has
  * already accepted, read again through the bounded reader to locate the
- * buffers in place (no copies).  Also enforces what MIT does not check but
- * Samba's decoder does: each buffer's padding to 8 bytes (MS-PAC 2.3) lies
- * within the blob, so that the two decoders never read a PAC differently.
+ * buffers in place (no copies).  With @padded, also enforces what MIT does
+ * not check but Samba's decoder does: each buffer's padding to 8 bytes
+ * (MS-PAC 2.3) lies within the blob, so that the two decoders never read a
+ * PAC differently (pac_decode_in_place() reads as pac_decode(): unpadded).
  */
-static adb_err read_table(const void *data, size_t len, raw_buffer *bufs,
-                          size_t *n_out, adb_diag *diag)
+static adb_err read_table(const void *data, size_t len, bool padded,
+                          raw_buffer *bufs, size_t *n_out, adb_diag *diag)
 {
     adb_rd rd;
     uint32_t count = 0, version = 0, type = 0, size = 0, i;
@@ -445,7 +446,8 @@ static adb_err read_table(const void *data, size_t len, raw_buffer *bufs,
         adb_rd_u32(&rd, "cbBufferSize", &size);
         if (adb_rd_u64(&rd, "Offset", &off))
             break;
-        if (off > len || ((uint64_t)size + 7) / 8 * 8 > len - off) {
+        if (off > len ||
+            (padded ? ((uint64_t)size + 7) / 8 * 8 : size) > len - off) {
             rd.off -= 8;
             return adb_rd_fail(&rd, ADB_ERR_TRUNCATED, "Offset",
                                "buffer %u (type %lu): %lu bytes padded to 8 "
@@ -493,7 +495,7 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
                              "out of range)" : "");
         goto cleanup;
     }
-    ret = read_table(data, len, bufs, &n, diag);
+    ret = read_table(data, len, true, bufs, &n, diag);
     if (!ret)
         ret = check_duplicates(bufs, n, diag);
     if (!ret)
@@ -502,6 +504,55 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
 cleanup:
     if (pac != NULL)
         krb5_pac_free(ctx, pac);
+    return ret;
+}
+
+/* True if the buffer table of @data/@len lists exactly the types of @pac,
+ * in the same order (then @bufs/@n_out locate them in place). */
+static bool table_matches(krb5_context ctx, krb5_pac pac, const void *data,
+                          size_t len, raw_buffer *bufs, size_t *n_out)
+{
+    adb_diag quiet = ADB_DIAG_INIT;
+    krb5_ui_4 *types = NULL;
+    size_t ntypes = 0, n = 0, i;
+    bool same = false;
+
+    if (krb5_pac_get_types(ctx, pac, &ntypes, &types) != 0)
+        return false;
+    if (read_table(data, len, false, bufs, &n, &quiet) != ADB_OK ||
+        n != ntypes)
+        goto cleanup;
+    for (i = 0; i < n && bufs[i].type == types[i]; i++)
+        ;
+    same = i == n;
+    *n_out = n;
+
+cleanup:
+    free(types);
+    return same;
+}
+
+adb_err pac_decode_in_place(krb5_context ctx, krb5_pac pac, const void *data,
+                            size_t len, pac_info **info_out,
+                            adb_diag *diag_in)
+{
+    adb_diag local = ADB_DIAG_INIT;
+    adb_diag *diag = diag_in != NULL ? diag_in : &local;
+    raw_buffer bufs[PAC_MAX_BUFFERS];
+    size_t n = 0;
+    adb_err ret;
+
+    if (info_out != NULL)
+        *info_out = NULL;
+    if (ctx == NULL || pac == NULL || info_out == NULL)
+        return ADB_ERR_INVALID;
+    /* Anything that does not line up with @pac: MIT's copies decide. */
+    if (data == NULL || !table_matches(ctx, pac, data, len, bufs, &n))
+        return pac_decode(ctx, pac, info_out, diag_in);
+    diag->status = ADB_OK;
+    ret = check_duplicates(bufs, n, diag);
+    if (!ret)
+        ret = decode_table(bufs, n, info_out, diag);
     return ret;
 }
 

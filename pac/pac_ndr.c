@@ -2,6 +2,7 @@
 /* pac_ndr.c - NDR primitives for MS-PAC (see pac_ndr.h). */
 #include "pac_ndr.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "adb_utf16.h"
@@ -201,12 +202,14 @@ adb_err pac_ndr_count_ptr(adb_rd *rd, const char *field, uint32_t count,
     return ADB_OK;
 }
 
+#if !(defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 /* Little-endian ULONG from bytes the reader already bounds-checked. */
 static inline uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
            (uint32_t)p[3] << 24;
 }
+#endif
 
 adb_err pac_ndr_groups(adb_rd *rd, const char *field, uint32_t count,
                        adb_arena *arena, const pac_group **out)
@@ -224,14 +227,25 @@ adb_err pac_ndr_groups(adb_rd *rd, const char *field, uint32_t count,
         return adb_rd_fail(rd, ADB_ERR_NOMEM, field, "allocating %u groups",
                            count);
     /* One bounds check for the whole array (count * 8 <= remaining was
-     * checked above), then plain loads. */
+     * checked above), then plain loads; on a little-endian host the wire
+     * array is a pac_group array already. */
     ret = adb_rd_bytes(rd, (size_t)count * 8, field, &p);
     if (ret)
         return ret;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    _Static_assert(sizeof(pac_group) == 8 &&
+                   offsetof(pac_group, rid) == 0 &&
+                   offsetof(pac_group, attributes) == 4,
+                   "pac_group is the wire's GROUP_MEMBERSHIP");
+    (void)i;
+    if (count > 0)
+        memcpy(g, p, (size_t)count * 8);
+#else
     for (i = 0; i < count; i++) {
         g[i].rid = le32(p + 8 * (size_t)i);
         g[i].attributes = le32(p + 8 * (size_t)i + 4);
     }
+#endif
     *out = g;
     return ADB_OK;
 }

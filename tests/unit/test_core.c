@@ -210,6 +210,34 @@ static void sid_format_longest(void **state)
     }
 }
 
+/* Every digit count of a sub-authority and of a 48-bit authority, at its
+ * edges (put_dec counts the digits first), against snprintf. */
+static void sid_format_digit_edges(void **state)
+{
+    char buf[ADB_SID_STR_MAX], want[64];
+    uint64_t p10 = 1, v[3];
+    adb_sid s;
+    size_t k, j;
+
+    (void)state;
+    for (k = 0; k <= 15; k++, p10 *= 10) {
+        v[0] = p10 - 1;
+        v[1] = p10;
+        v[2] = p10 + 1;
+        for (j = 0; j < 3; j++) {
+            memset(&s, 0, sizeof(s));
+            s.revision = 1;
+            s.sub_count = 2;
+            s.authority = v[j] & 0xFFFFFFFFULL;
+            s.sub[0] = (uint32_t)v[j];
+            s.sub[1] = v[j] > UINT32_MAX ? UINT32_MAX : (uint32_t)v[j];
+            snprintf(want, sizeof(want), "S-1-%" PRIu64 "-%" PRIu32 "-%" PRIu32,
+                     s.authority, s.sub[0], s.sub[1]);
+            assert_string_equal(adb_sid_format(&s, buf), want);
+        }
+    }
+}
+
 static void sid_parse_rejects(void **state)
 {
     static const char *bad[] = {
@@ -478,6 +506,7 @@ int main(void)
         cmocka_unit_test(diag_format_names_field_and_offset),
         cmocka_unit_test(sid_parse_format_roundtrip),
         cmocka_unit_test(sid_format_longest),
+        cmocka_unit_test(sid_format_digit_edges),
         cmocka_unit_test(sid_parse_rejects),
         cmocka_unit_test(sid_read_binary),
         cmocka_unit_test(sid_domain_relations),

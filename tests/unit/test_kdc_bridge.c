@@ -1013,12 +1013,34 @@ static krb5_authdata **ifrel(krb5_authdata *inner)
     return out;
 }
 
+/* the PAC bytes every PAC element of find_pac_like_mit holds */
+static const tb *find_bytes;
+
 static void find_one(krb5_authdata **ad, bool want_found, size_t want_stray)
 {
     krb5_pac pac = NULL;
+    krb5_authdata **kept = NULL;
+    krb5_data data;
     bool found = !want_found;
     size_t stray = 99;
 
+    /* kdc_find_pac_data: the same answer, and the PAC's bytes in place */
+    assert_int_equal(kdc_find_pac_data(kctx, ad, &kept, &data, &found,
+                                       &stray), 0);
+    assert_int_equal(found, want_found);
+    assert_int_equal(stray, want_stray);
+    if (want_found) {
+        assert_non_null(kept);
+        assert_int_equal(data.length, find_bytes->len);
+        assert_memory_equal(data.data, find_bytes->p, find_bytes->len);
+    } else {
+        assert_null(kept);
+        assert_null(data.data);
+        assert_int_equal(data.length, 0);
+    }
+    krb5_free_authdata(kctx, kept);
+    found = !want_found;
+    stray = 99;
     assert_int_equal(kdc_find_pac(kctx, ad, &pac, &found, &stray), 0);
     assert_int_equal(found, want_found);
     assert_int_equal(stray, want_stray);
@@ -1043,6 +1065,7 @@ static void find_pac_like_mit(void **state)
     (void)state;
     snprintf(path, sizeof(path), "%s/ad-alice.pac", ADB_FIXTURE_DIR);
     assert_true(tb_read_file(&bytes, path));
+    find_bytes = &bytes;
     pac = element(KRB5_AUTHDATA_WIN2K_PAC, bytes.p, bytes.len);
     other = element(KRB5_AUTHDATA_AUTH_INDICATOR, junk, 1);
     bad = element(KRB5_AUTHDATA_IF_RELEVANT, junk, sizeof(junk));

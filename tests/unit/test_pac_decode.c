@@ -415,6 +415,139 @@ static void real_ad_pacs(void **state)
         fail_msg("no *.pac fixtures in %s", ADB_FIXTURE_DIR);
 }
 
+/* pac_decode_in_place(@kpac, @data, @len) gives exactly pac_decode(@kpac):
+ * status, diagnostic and the decoded SIDs, names and buffers. */
+static void in_place_as_mit(krb5_pac kpac, const void *data, size_t len,
+                            const char *name)
+{
+    pac_info *a = NULL, *b = NULL;
+    adb_diag da = ADB_DIAG_INIT, db = ADB_DIAG_INIT;
+    adb_err ea, eb;
+    size_t k;
+
+    ea = pac_decode(kctx, kpac, &a, &da);
+    eb = pac_decode_in_place(kctx, kpac, data, len, &b, &db);
+    if (ea != eb)
+        fail_msg("%s: pac_decode %d, in place %d", name, (int)ea, (int)eb);
+    if (ea != ADB_OK) {
+        assert_null(a);
+        assert_null(b);
+        assert_int_equal(da.status, db.status);
+        assert_string_equal(da.context, db.context);
+        assert_string_equal(da.field != NULL ? da.field : "",
+                            db.field != NULL ? db.field : "");
+        assert_int_equal(da.offset, db.offset);
+        assert_string_equal(da.detail, db.detail);
+        return;
+    }
+    assert_int_equal(a->buffer_count, b->buffer_count);
+    for (k = 0; k < a->buffer_count; k++) {
+        assert_int_equal(a->buffers[k].type, b->buffers[k].type);
+        assert_int_equal(a->buffers[k].size, b->buffers[k].size);
+    }
+    assert_int_equal(a->sid_count, b->sid_count);
+    assert_int_equal(a->logon_domain_sid_count, b->logon_domain_sid_count);
+    for (k = 0; k < a->sid_count; k++) {
+        assert_true(adb_sid_equal(&a->sids[k].sid, &b->sids[k].sid));
+        assert_int_equal(a->sids[k].attributes, b->sids[k].attributes);
+        assert_int_equal(a->sids[k].source, b->sids[k].source);
+        assert_int_equal(a->sids[k].index, b->sids[k].index);
+    }
+    assert_int_equal(a->logon_info != NULL, b->logon_info != NULL);
+    if (a->logon_info != NULL)
+        assert_string_equal(a->logon_info->effective_name,
+                            b->logon_info->effective_name);
+    assert_int_equal(a->client_info != NULL, b->client_info != NULL);
+    if (a->client_info != NULL)
+        assert_string_equal(a->client_info->name, b->client_info->name);
+    assert_int_equal(a->upn_dns_info != NULL, b->upn_dns_info != NULL);
+    if (a->upn_dns_info != NULL && a->upn_dns_info->upn != NULL)
+        assert_string_equal(a->upn_dns_info->upn, b->upn_dns_info->upn);
+    pac_info_free(a);
+    pac_info_free(b);
+}
+
+/* The KDC's path: the ticket's PAC bytes decoded in place give what MIT's
+ * buffer copies give, for every fixture, every truncation and every bit
+ * flip MIT's parser accepts (an unpadded last buffer included: MIT
+ * accepts it, so in place does too), with the bytes of another PAC whose
+ * table differs (MIT's copies decide) and without bytes. */
+static void in_place_equals_mit_copies(void **state)
+{
+    DIR *dir = opendir(ADB_FIXTURE_DIR);
+    struct dirent *de;
+    tb one = { 0 }, other = { 0 };
+    tb_buf bufs[1];
+    size_t count = 0;
+
+    (void)state;
+    assert_non_null(dir);
+    /* another PAC: one buffer of a type no fixture has */
+    tb_bytes(&one, "sixteen bytes!!!", 16);
+    bufs[0] = (tb_buf){ 99, &one };
+    tb_pac(&other, bufs, 1);
+    while ((de = readdir(dir)) != NULL) {
+        char path[4096];
+        size_t len = strlen(de->d_name), n, bit;
+        tb pac = { 0 };
+        krb5_pac kpac = NULL;
+        uint8_t *m;
+
+        if (len < 5 || strcmp(de->d_name + len - 4, ".pac") != 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", ADB_FIXTURE_DIR, de->d_name);
+        assert_true(tb_read_file(&pac, path));
+        m = malloc(pac.len);
+        assert_non_null(m);
+        assert_int_equal(krb5_pac_parse(kctx, pac.p, pac.len, &kpac), 0);
+        in_place_as_mit(kpac, pac.p, pac.len, de->d_name);
+        in_place_as_mit(kpac, NULL, 0, de->d_name);
+        in_place_as_mit(kpac, other.p, other.len, de->d_name);
+        krb5_pac_free(kctx, kpac);
+        for (n = 0; n < pac.len; n++) {
+            if (krb5_pac_parse(kctx, pac.p, n, &kpac) != 0)
+                continue;
+            in_place_as_mit(kpac, pac.p, n, de->d_name);
+            krb5_pac_free(kctx, kpac);
+        }
+        for (bit = 0; bit < pac.len * 8; bit++) {
+            memcpy(m, pac.p, pac.len);
+            m[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+            if (krb5_pac_parse(kctx, m, pac.len, &kpac) != 0)
+                continue;
+            in_place_as_mit(kpac, m, pac.len, de->d_name);
+            krb5_pac_free(kctx, kpac);
+        }
+        free(m);
+        tb_free(&pac);
+        count++;
+    }
+    closedir(dir);
+    tb_free(&one);
+    tb_free(&other);
+    if (count == 0)
+        fail_msg("no *.pac fixtures in %s", ADB_FIXTURE_DIR);
+}
+
+/* An unpadded last buffer: refused from a raw blob (as Samba), accepted by
+ * MIT's parser, so decoded in place exactly as through MIT's copies. */
+static void in_place_unpadded_as_mit(void **state)
+{
+    tb ci = { 0 }, pac = { 0 };
+    tb_buf bufs[1];
+    krb5_pac kpac = NULL;
+
+    (void)state;
+    tb_bytes(&ci, "seventeen bytes!!", 17);
+    bufs[0] = (tb_buf){ 99, &ci };
+    tb_pac(&pac, bufs, 1);
+    assert_int_equal(krb5_pac_parse(kctx, pac.p, pac.len - 7, &kpac), 0);
+    in_place_as_mit(kpac, pac.p, pac.len - 7, "unpadded");
+    krb5_pac_free(kctx, kpac);
+    tb_free(&ci);
+    tb_free(&pac);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +560,8 @@ int main(void)
         cmocka_unit_test(error_names_buffer_field_offset),
         cmocka_unit_test(mutations_of_built_pac),
         cmocka_unit_test(real_ad_pacs),
+        cmocka_unit_test(in_place_equals_mit_copies),
+        cmocka_unit_test(in_place_unpadded_as_mit),
     };
 
     return cmocka_run_group_tests(tests, unit_group_setup, unit_group_teardown);
