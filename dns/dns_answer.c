@@ -222,6 +222,27 @@ static adb_err walk_message(const uint8_t *msg, size_t len, uint16_t qtype,
 }
 
 /* SRV records by c-ares, bounded and copied. */
+/* After ares_parse_*_reply() returned @st for @kind records: true if the
+ * caller is done, with *@a a NODATA answer (or NULL and *@ret NOMEM) for
+ * ENODATA, or *@ret the error and @why the reason when they do not parse;
+ * false on ARES_SUCCESS. */
+static bool parse_failed(int st, const char *kind, dns_answer **a,
+                         adb_err *ret, char *why, size_t whylen)
+{
+    if (st == ARES_ENODATA) {
+        *a = dns_answer_new(DNS_Q_NODATA, 0, 0);
+        *ret = *a == NULL ? ADB_ERR_NOMEM : ADB_OK;
+        return true;
+    }
+    if (st != ARES_SUCCESS) {
+        snprintf(why, whylen, "%s records do not parse (%s)", kind,
+                 ares_strerror(st));
+        *ret = st == ARES_ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_MALFORMED;
+        return true;
+    }
+    return false;
+}
+
 static adb_err parse_srv(const uint8_t *msg, size_t len, const dns_walk *w,
                          dns_answer **out, char *why, size_t whylen)
 {
@@ -232,17 +253,8 @@ static adb_err parse_srv(const uint8_t *msg, size_t len, const dns_walk *w,
     int st;
 
     st = ares_parse_srv_reply(msg, (int)len, &list);
-    if (st == ARES_ENODATA) {
-        a = dns_answer_new(DNS_Q_NODATA, 0, 0);
-        ret = a == NULL ? ADB_ERR_NOMEM : ADB_OK;
+    if (parse_failed(st, "SRV", &a, &ret, why, whylen))
         goto cleanup;
-    }
-    if (st != ARES_SUCCESS) {
-        snprintf(why, whylen, "SRV records do not parse (%s)",
-                 ares_strerror(st));
-        ret = st == ARES_ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_MALFORMED;
-        goto cleanup;
-    }
     for (r = list; r != NULL; r = r->next) {
         if (++n > DNS_MAX_SRV_PER_ANSWER) {
             snprintf(why, whylen, "more than %d SRV records",
@@ -366,17 +378,8 @@ static adb_err parse_uri(const uint8_t *msg, size_t len, dns_answer **out,
     int st;
 
     st = ares_parse_uri_reply(msg, (int)len, &list);
-    if (st == ARES_ENODATA) {
-        a = dns_answer_new(DNS_Q_NODATA, 0, 0);
-        ret = a == NULL ? ADB_ERR_NOMEM : ADB_OK;
+    if (parse_failed(st, "URI", &a, &ret, why, whylen))
         goto cleanup;
-    }
-    if (st != ARES_SUCCESS) {
-        snprintf(why, whylen, "URI records do not parse (%s)",
-                 ares_strerror(st));
-        ret = st == ARES_ENOMEM ? ADB_ERR_NOMEM : ADB_ERR_MALFORMED;
-        goto cleanup;
-    }
     for (r = list; r != NULL; r = r->next) {
         if (++n > DNS_MAX_SRV_PER_ANSWER) {
             snprintf(why, whylen, "more than %d URI records",

@@ -42,6 +42,16 @@ e2e_bed_ready() {
   [ -f "$1/env" ] || { echo "FAIL: test bed $1 is not up (fixture e2e.testbed.up failed?)" >&2; exit 1; }
 }
 
+# e2e_use_bed DIR: the fixture's bed in DIR must be up; sets $bed to DIR's
+# physical path and exports everything of its env (set -a).
+e2e_use_bed() {
+  e2e_bed_ready "$1"
+  bed=$(cd "$1" && pwd -P)
+  set -a
+  . "$bed/env"
+  set +a
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # e2e_open DIR: the fixture's bed in DIR must be up; its env is sourced and

@@ -19,11 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
 adbridge=$1 probe=$2 bed=$3
-e2e_bed_ready "$bed"
-bed=$(cd "$bed" && pwd -P)
-set -a
-. "$bed/env"
-set +a
+e2e_use_bed "$bed"
 work=$(mktemp -d)
 chmod 755 "$work"
 conf=$bed/adbridge.conf kdclog=$bed/log/krb5kdc.log audit=$bed/audit.jsonl

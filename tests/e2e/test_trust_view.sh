@@ -10,11 +10,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 e2e_require
 adbridge=$1 bed=$2
-e2e_bed_ready "$bed"
-bed=$(cd "$bed" && pwd -P)
-set -a
-. "$bed/env"
-set +a
+e2e_use_bed "$bed"
 work=$(mktemp -d)
 STRAY="krbtgt/$LOCAL_REALM@AD.EXAMPLE.CMO"
 cleanup() {

@@ -29,11 +29,7 @@ for c in tmux faketime; do
   command -v $c >/dev/null 2>&1 || e2e_cannot_run "missing $c (run scripts/install-deps.sh)"
 done
 adbridge=$1 bed=$2
-e2e_bed_ready "$bed"
-bed=$(cd "$bed" && pwd -P)
-set -a
-. "$bed/env"
-set +a
+e2e_use_bed "$bed"
 work=$(mktemp -d)
 chmod 0700 "$work"
 conf=$bed/adbridge.conf
