@@ -4,9 +4,13 @@
 # same DNS server (dnsmasq on loopback) and a throw-away MIT KDC for
 # BENCH.TEST (krb5kdc on 127.0.14.22), as root:
 #   1. the library: cold lookup vs one DNS round trip vs cached (bench_dns);
-#   2. a cold KDC location in a new process as kinit does it (libkrb5's
-#      k5_locate_kdc, bench_locate): MIT's built-in DNS lookup
-#      (dns_lookup_kdc = true) vs the adbridge locate plugin;
+#   2. a cold KDC location in a new process as kinit does it, to the first
+#      usable address (libkrb5's k5_locate_kdc, then getaddrinfo() of a host
+#      name as sendto_kdc.c does; bench_locate): MIT's built-in DNS lookup
+#      (dns_lookup_kdc = true) vs the adbridge locate plugin, against the
+#      dnsmasq directly and through a forwarder adding DNS_BENCH_FAR_MS
+#      (2) ms per round trip (dns_stub.py delay): the slope is the number
+#      of round trips each waits for;
 #   3. 20 consecutive kinit processes while the first-priority KDC hangs
 #      (reads UDP/TCP 88, never answers): MIT's built-in lookup vs the
 #      plugin, extra time over a healthy kinit.
@@ -25,7 +29,7 @@ cmake --build "$build" --target bench_dns bench_locate adbridge_locate >/dev/nul
 w=$(mktemp -d)
 cleanup() { for f in "$w"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$w"; }
 trap cleanup EXIT
-R=BENCH.TEST D=bench.test DEAD_DNS=127.0.14.1 OK_DNS=127.0.14.2 HUNG=127.0.14.21 KDC=127.0.14.22
+R=BENCH.TEST D=bench.test DEAD_DNS=127.0.14.1 OK_DNS=127.0.14.2 FAR_DNS=127.0.14.3 HUNG=127.0.14.21 KDC=127.0.14.22
 N=${DNS_BENCH_KINITS:-20}
 
 # --- the KDC
@@ -101,14 +105,14 @@ kinit_as() {
     _ "$plug" "$PLUGDIR" "$resolv" >/dev/null 2>&1 || { echo "kinit ($mode) failed" >&2; cat "$trace" >&2; return 1; }
   echo $(( ($(date +%s%N) - t0) / 1000000 ))
 }
-# locate_us MODE: one cold process's k5_locate_kdc() (bench_locate):
-# microseconds until libkrb5 has its KDC list
-locate_us() {
+# one cold process's location (bench_locate): microseconds until the first
+# usable address, and until libkrb5 has its KDC list
+locate_us() {  # locate_us MODE RESOLV: "TOTAL_US LIST_US" of one process
   local plug=$w/empty
   [ $1 = adb ] && plug=$w/plugins
   KRB5_CONFIG=$w/krb5.$1.conf ADBRIDGE_CONFIG=$w/adbridge.conf ADBRIDGE_STATE_DIR=$w/state \
     unshare -m /bin/bash -c 'mount --bind "$1" "$2" && mount --bind "$3" /etc/resolv.conf && exec "$4" "$5"' \
-    _ "$plug" "$PLUGDIR" "$w/resolv.ok" "$build/bench/bench_locate" $R | cut -d' ' -f1
+    _ "$plug" "$PLUGDIR" "$2" "$build/bench/bench_locate" $R | cut -d' ' -f1,2
 }
 med() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -118,27 +122,58 @@ echo "== 1. the library (bench_dns, against dnsmasq on loopback)"
 "$build/bench/bench_dns" $R $OK_DNS 200
 echo
 R2=${DNS_BENCH_LOCATES:-21}
-echo "== 2. cold KDC location in a new process, k5_locate_kdc() as kinit calls it"
-echo "   (median of $R2 each, MIT and adbridge runs alternating)"
-rtt=$("$build/bench/bench_dns" $R $OK_DNS 50 | sed -n 's/.*one round trip): *\([0-9.]*\) us.*/\1/p')
-: >"$w/cold.mit.all"; : >"$w/cold.adb.all"
-for i in $(seq 1 "$R2"); do
+FAR_MS=${DNS_BENCH_FAR_MS:-2}
+echo "== 2. cold KDC location in a new process, to the first usable address, as kinit"
+echo "   does it: k5_locate_kdc(), then (MIT's DNS lookup hands out host names, a locate"
+echo "   module addresses) getaddrinfo() of the first server as sendto_kdc.c does"
+echo "   (median of $R2 each, MIT and adbridge runs alternating), against the same"
+echo "   dnsmasq: near (loopback) and far (through a forwarder that holds every answer"
+echo "   $FAR_MS ms: a DC one link away).  The slope between the two is the number of"
+echo "   DNS round trips a lookup waits for one after another; the rest is the cost of"
+echo "   a new process (MIT: libresolv and NSS; adbridge: loading the plugin, libcares,"
+echo "   the configuration and opening the c-ares channel)."
+/usr/bin/python3 "$top/tests/e2e/dns_stub.py" delay $FAR_DNS 53 "$w/far.pid" $OK_DNS:53 "$FAR_MS" &
+for _ in $(seq 1 100); do
+  ss -Hlnu "src $FAR_DNS and sport = :53" | grep -q . && break
+  sleep 0.1
+done
+echo "nameserver $FAR_DNS" >"$w/resolv.far"
+rtt_of() { "$build/bench/bench_dns" $R "$1" 50 | sed -n 's/.*one round trip): *\([0-9.]*\) us.*/\1/p'; }
+rtt_near=$(rtt_of $OK_DNS) rtt_far=$(rtt_of $FAR_DNS)
+for where in near far; do
+  resolv=$w/resolv.ok
+  [ $where = far ] && resolv=$w/resolv.far
+  : >"$w/cold.mit.$where.all"; : >"$w/cold.adb.$where.all"
+  for i in $(seq 1 "$R2"); do
+    for mode in mit adb; do
+      rm -f "$w"/state/failover.*
+      locate_us $mode "$resolv" >>"$w/cold.$mode.$where.all"
+    done
+  done
   for mode in mit adb; do
-    rm -f "$w"/state/failover.*
-    locate_us $mode >>"$w/cold.$mode.all"
+    cut -d' ' -f1 <"$w/cold.$mode.$where.all" | med >"$w/cold.$mode.$where"
+    cut -d' ' -f2 <"$w/cold.$mode.$where.all" | med >"$w/list.$mode.$where"
   done
 done
-for mode in mit adb; do med <"$w/cold.$mode.all" >"$w/cold.$mode"; done
-echo "  MIT built-in (dns_lookup_kdc = true, URI then SRV, one after another): $(cat "$w/cold.mit") us"
-echo "  adbridge plugin (config load, all SRV queries at once, first-KDC probe): $(cat "$w/cold.adb") us"
-echo "  (one DNS round trip measured above: $rtt us)"
-awk -v a="$(cat "$w/cold.adb")" -v m="$(cat "$w/cold.mit")" -v r="$rtt" 'BEGIN {
-  printf "  adbridge/MIT %.2f; adbridge %.1f round trips, MIT %.1f\n", a / m, a / r, m / r }'
-rm -f "$w"/state/failover.*
-for mode in adb; do
-  for i in $(seq 1 "$R2"); do locate_us $mode; done | med >"$w/warm.$mode"
+printf '  %-46s %10s %10s\n' "" "near" "far"
+printf '  %-46s %8.1f us %7.1f us\n' "one DNS round trip (bench_dns, one SRV query)" "$rtt_near" "$rtt_far"
+for mode in mit adb; do
+  label="MIT built-in (dns_lookup_kdc = true)"
+  [ $mode = adb ] && label="adbridge plugin"
+  printf '  %-46s %8d us %7d us\n' "$label" "$(cat "$w/cold.$mode.near")" "$(cat "$w/cold.$mode.far")"
+  printf '  %-46s %8d us %7d us\n' "  of which k5_locate_kdc()" "$(cat "$w/list.$mode.near")" "$(cat "$w/list.$mode.far")"
 done
-echo "  adbridge plugin, first KDC known good (no probe): $(cat "$w/warm.adb") us"
+awk -v mn="$(cat "$w/cold.mit.near")" -v mf="$(cat "$w/cold.mit.far")" \
+    -v an="$(cat "$w/cold.adb.near")" -v af="$(cat "$w/cold.adb.far")" \
+    -v rn="$rtt_near" -v rf="$rtt_far" 'BEGIN {
+  km = (mf - mn) / (rf - rn); ka = (af - an) / (rf - rn)
+  printf "  round trips waited for, one after another (slope far - near):\n"
+  printf "    MIT %.2f, adbridge %.2f (target: about one)\n", km, ka
+  printf "  the rest, the new process: MIT %.0f us, adbridge %.0f us\n", mn - km * rn, an - ka * rn
+  printf "  adbridge/MIT: near %.2f, far %.2f\n", an / mn, af / mf }'
+rm -f "$w"/state/failover.*
+for i in $(seq 1 "$R2"); do locate_us adb "$w/resolv.ok"; done | cut -d' ' -f1 | med >"$w/warm.adb"
+echo "  adbridge plugin, near, first KDC known good (no probe): $(cat "$w/warm.adb") us"
 echo
 echo "== 3. $N consecutive kinit processes, first-priority KDC hung"
 for mode in mit adb; do

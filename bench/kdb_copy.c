@@ -15,6 +15,13 @@
  * ticket to carry (hashing, signing, encrypting and sending the larger
  * ticket; the indicator's signed AD-CAMMAC).  A benchmark baseline, never
  * installed.
+ *
+ * Built a second time with ADB_COPY_NO_BUFFERS as adb_ind.so, the third
+ * baseline: the fixed indicator only, no AD buffer copied, as adbridge's
+ * default rights profile issues: adb_ind/db2 is the cost inside MIT's KDC
+ * of carrying rights as auth indicators (MIT signs them in an AD-CAMMAC),
+ * the ceiling of adbridge's rights-profile rate, and adbridge/adb_ind the
+ * cost of adbridge's decisions for that profile.
  */
 #define _GNU_SOURCE 1 /* strdup */
 #include <dlfcn.h>
@@ -71,8 +78,10 @@ static krb5_error_code copy_issue_pac(krb5_context ctx, unsigned int flags,
         return KRB5_PLUGIN_OP_NOTSUPP;
     kdc_decision_init(&d);
     d.kind = KDC_KIND_CROSS_REALM;
+#ifndef ADB_COPY_NO_BUFFERS
     d.copy_logon_info = true;
     d.copy_upn_dns_info = true;
+#endif
     ret = kdc_copy_buffers(ctx, &d, old_pac, new_pac);
     if (ret)
         goto cleanup;

@@ -10,9 +10,11 @@
 # krb5kdc) and valgrind.  Three parts, all on one bed, one KDC at a time:
 #
 #  1. throughput: TGS-REQs for HTTP/device1.local.example@LOCAL.EXAMPLE with
-#     erin's cross-realm TGT (322 groups in AD's PAC), krb5kdc restarted with
-#     db_library = db2 and with db_library = adbridge in alternating rounds;
-#     median rates and their ratio (target adbridge/db2 >= 0.97);
+#     erin's cross-realm TGT (322 groups in AD's PAC), krb5kdc restarted on
+#     each backend in rotating rounds: stock db2, the baselines adb_copy (AD's
+#     buffers copied + one indicator) and adb_ind (the indicator only), and
+#     adbridge with the rights and groups profiles; median rates and their
+#     ratios (issue #8: adbridge/db2 >= 0.92, groups/copy >= 0.97);
 #  2. memory: VmRSS/VmHWM of a fresh krb5kdc after MEM_POINTS requests, for
 #     both backends;
 #  3. valgrind: krb5kdc with the module under valgrind --leak-check=full for
@@ -21,7 +23,7 @@
 # Environment (defaults in brackets): ROUNDS [6] ROUND_TIME seconds [5]
 # PROCS load processes [2] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
 # VG_COUNT requests per user under valgrind [100] PARTS [throughput work
-# memory valgrind] PIN [on with 2 or more CPUs: krb5kdc runs on the last
+# memory valgrind; also: profile] PIN [on with 2 or more CPUs: krb5kdc runs on the last
 # CPU, kdc_load on the others (taskset), which steadies the rates a lot on
 # a small VM; off] AUDIT
 # [on: adbridge's audit_log is set; off: not] KDC_BENCH_DIR bed directory [a
@@ -64,13 +66,14 @@ for c in samba krb5kdc valgrind callgrind_annotate strace taskset ip ss; do
     command -v "$c" >/dev/null 2>&1 || die "missing $c"
 done
 
-cmake --build "$build" --target kdc_load adbridge_kdb adb_copy >/dev/null \
-    || die "building kdc_load, adbridge_kdb and adb_copy in $build failed"
+cmake --build "$build" --target kdc_load adbridge_kdb adb_copy adb_ind >/dev/null \
+    || die "building kdc_load, adbridge_kdb, adb_copy and adb_ind in $build failed"
 load=$build/bench/kdc_load
 moddir=$build/bridge/module
 copydir=$build/bench/module
-[ -x "$load" ] && [ -f "$moddir/adbridge.so" ] && [ -f "$copydir/adb_copy.so" ] \
-    || die "no $load, $moddir/adbridge.so or $copydir/adb_copy.so"
+[ -x "$load" ] && [ -f "$moddir/adbridge.so" ] && [ -f "$copydir/adb_copy.so" ] &&
+    [ -f "$copydir/adb_ind.so" ] \
+    || die "no $load, $moddir/adbridge.so, $copydir/adb_copy.so or $copydir/adb_ind.so"
 
 if [ -n "${KDC_BENCH_DIR:-}" ]; then
     mkdir -p "$KDC_BENCH_DIR"
@@ -127,7 +130,7 @@ echo "# bringing up the test bed in $bed (Samba AD + MIT KDC with adbridge) ..."
 # the e2e tests' bed and configuration (rid:1103 admin, rid:1104 viewer,
 # refuse_without_rights: erin is in PBX Viewers, so the full path runs)
 bed_up=1
-ADB_AUDIT=$AUDIT "$BRIDGE_BED" up "$bed" "$moddir" >"$bed.up.log" 2>&1 \
+ADB_AUDIT=$AUDIT ADB_LOG_DECISIONS= "$BRIDGE_BED" up "$bed" "$moddir" >"$bed.up.log" 2>&1 \
     || { cat "$bed.up.log" >&2; die "bridge_bed.sh up failed"; }
 rm -f "$bed.up.log"
 set -a
@@ -146,6 +149,10 @@ sed -e 's/db_library = db2/db_library = adb_copy/' \
     -e "s|^\\[dbmodules\\]\$|[dbmodules]\\n\\tdb_module_dir = $copydir|" \
     "$conf_db2" >"$conf_copy"
 grep -q "db_module_dir = $copydir" "$conf_copy" || die "could not derive $conf_copy"
+# the indicator baseline: adb_ind.so
+conf_ind=$bed/kdc-ind.conf
+sed 's/db_library = adb_copy/db_library = adb_ind/' "$conf_copy" >"$conf_ind"
+grep -q 'db_library = adb_ind' "$conf_ind" || die "could not derive $conf_ind"
 # adbridge with the groups ticket profile (AD's filtered LOGON_INFO and
 # UPN_DNS_INFO copied: the content adb_copy's tickets carry); the bed's own
 # configuration gives the default rights profile
@@ -207,11 +214,12 @@ backend_conf() {
     case $1 in
         db2) echo "$conf_db2" ;;
         adb_copy) echo "$conf_copy" ;;
+        adb_ind) echo "$conf_ind" ;;
         adbridge) echo "$conf_adb" ;;
         adb_groups) echo "$conf_groups" ;;
     esac
 }
-BACKENDS="db2 adb_copy adbridge adb_groups"
+BACKENDS="db2 adb_copy adbridge adb_groups adb_ind"
 
 # kv LINE KEY: the value of KEY=... in a kdc_load output line
 kv() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
@@ -266,12 +274,14 @@ echo "every round: krb5kdc restarted on each backend (order rotates), 200 reques
 echo "db2:      stock; drops LOGON_INFO and UPN_DNS_INFO from a cross-realm ticket, adds no indicator"
 echo "adb_copy: db2 + LOGON_INFO and UPN_DNS_INFO copied unchanged + one fixed indicator, no decision (bench/kdb_copy.c)"
 echo "adbridge: full path, default rights profile (decode, identity checks, SID filter, map rid:1104 -> viewer,"
-echo "          indicators, no AD buffers copied, KDC log line per request; audit_log JSON line per request: $AUDIT)"
+echo "          indicators, no AD buffers copied; audit_log JSON line per request: $AUDIT; log_decisions unset, the"
+echo "          default: a KDC log line for refusals only with audit_log on, for every decision with it off)"
 echo "adb_groups: the same with default_pac = groups (LOGON_INFO + UPN_DNS_INFO copied: adb_copy's ticket content)"
+echo "adb_ind:  db2 + the one fixed indicator, no AD buffer copied, no decision: adbridge's ticket content (bench/kdb_copy.c)"
 echo
 printf '%-6s %-9s %9s %10s %8s %8s %8s %8s %7s %10s\n' round backend requests "req/s" p50_us p90_us p99_us max_us tkt_B kdc_cpu_us
 declare -A rates=() cpus=() tkt=()
-declare -a p_adb_db2=() p_adb_copy=() p_copy_db2=() p_grp_copy=()
+declare -a p_adb_db2=() p_adb_copy=() p_copy_db2=() p_grp_copy=() p_ind_db2=() p_adb_ind=()
 read -r -a bk <<<"$BACKENDS"
 for r in $(seq 1 "$ROUNDS"); do
     # rotate, and reverse every other round: each backend runs at each
@@ -301,6 +311,8 @@ for r in $(seq 1 "$ROUNDS"); do
     p_adb_copy+=("$(awk -v a="${rate[adbridge]}" -v d="${rate[adb_copy]}" 'BEGIN { printf "%.4f", a / d }')")
     p_copy_db2+=("$(awk -v a="${rate[adb_copy]}" -v d="${rate[db2]}" 'BEGIN { printf "%.4f", a / d }')")
     p_grp_copy+=("$(awk -v a="${rate[adb_groups]}" -v d="${rate[adb_copy]}" 'BEGIN { printf "%.4f", a / d }')")
+    p_ind_db2+=("$(awk -v a="${rate[adb_ind]}" -v d="${rate[db2]}" 'BEGIN { printf "%.4f", a / d }')")
+    p_adb_ind+=("$(awk -v a="${rate[adbridge]}" -v d="${rate[adb_ind]}" 'BEGIN { printf "%.4f", a / d }')")
     unset rate
 done
 declare -A mr=() mc=()
@@ -311,7 +323,7 @@ for b in $BACKENDS; do
     mc[$b]=$(median ${cpus[$b]})
 done
 echo
-echo "median rate: db2 ${mr[db2]} req/s, adb_copy ${mr[adb_copy]} req/s, adbridge ${mr[adbridge]} req/s, adb_groups ${mr[adb_groups]} req/s"
+echo "median rate: db2 ${mr[db2]} req/s, adb_copy ${mr[adb_copy]} req/s, adbridge ${mr[adbridge]} req/s, adb_groups ${mr[adb_groups]} req/s, adb_ind ${mr[adb_ind]} req/s"
 ratio_target=$(ratio "${mr[adbridge]}" "${mr[db2]}")
 printf 'ratio adbridge/db2   = %s (paired: median of per-round ratios %.3f); rights profile, issue #8 target >= 0.92: %s\n' \
     "$ratio_target" "$(median "${p_adb_db2[@]}")" \
@@ -324,9 +336,13 @@ printf 'ratio adbridge/copy  = %s (paired %.3f): the cost of adbridge'\''s decis
     "$(ratio "${mr[adbridge]}" "${mr[adb_copy]}")" "$(median "${p_adb_copy[@]}")"
 printf 'ratio adb_copy/db2   = %s (paired %.3f): the cost inside MIT'\''s KDC of the PAC buffers and indicator\n' \
     "$(ratio "${mr[adb_copy]}" "${mr[db2]}")" "$(median "${p_copy_db2[@]}")"
+printf 'ratio adb_ind/db2    = %s (paired %.3f): the cost inside MIT'\''s KDC of the indicator alone (its signed AD-CAMMAC): the ceiling of the rights profile\n' \
+    "$(ratio "${mr[adb_ind]}" "${mr[db2]}")" "$(median "${p_ind_db2[@]}")"
+printf 'ratio adbridge/ind   = %s (paired %.3f): the cost of adbridge'\''s decisions, reports and checks for the rights profile\n' \
+    "$(ratio "${mr[adbridge]}" "${mr[adb_ind]}")" "$(median "${p_adb_ind[@]}")"
 echo "                       the issue asks every ticket to carry, with no decision at all"
-printf 'krb5kdc CPU per request (utime+stime / TGS_REQs logged, %s Hz ticks): db2 %s us, adb_copy %s us, adbridge %s us\n' \
-    "$(getconf CLK_TCK)" "${mc[db2]}" "${mc[adb_copy]}" "${mc[adbridge]}"
+printf 'krb5kdc CPU per request (utime+stime / TGS_REQs logged, %s Hz ticks): db2 %s us, adb_copy %s us, adbridge %s us, adb_groups %s us, adb_ind %s us\n' \
+    "$(getconf CLK_TCK)" "${mc[db2]}" "${mc[adb_copy]}" "${mc[adbridge]}" "${mc[adb_groups]}" "${mc[adb_ind]}"
 printf 'KDC capacity ratios (CPU per request; the rate ratios if krb5kdc were the only bottleneck): adbridge/db2 %.3f, adbridge/copy %.3f, copy/db2 %.3f\n' \
     "$(ratio "${mc[db2]}" "${mc[adbridge]}")" "$(ratio "${mc[adb_copy]}" "${mc[adbridge]}")" \
     "$(ratio "${mc[db2]}" "${mc[adb_copy]}")"
@@ -395,6 +411,8 @@ for b in $BACKENDS; do
 done
 printf 'instructions: adbridge (rights) - db2 = %+d per request; adb_groups - adb_copy = %+d (the module'\''s decisions and reports for the same ticket content); adb_copy - db2 = %+d\n' \
     $((ir[adbridge] - ir[db2])) $((ir[adb_groups] - ir[adb_copy])) $((ir[adb_copy] - ir[db2]))
+printf 'instructions: adbridge - adb_ind = %+d per request (adbridge'\''s own work for the rights profile: the same ticket content); adb_ind - db2 = %+d (MIT'\''s indicator CAMMAC)\n' \
+    $((ir[adbridge] - ir[adb_ind])) $((ir[adb_ind] - ir[db2]))
 printf 'instruction ratios (work, inverted like the rates): adbridge/db2 %.3f, groups/copy %.3f, copy/db2 %.3f\n' \
     "$(ratio "${ir[db2]}" "${ir[adbridge]}")" "$(ratio "${ir[adb_copy]}" "${ir[adb_groups]}")" \
     "$(ratio "${ir[db2]}" "${ir[adb_copy]}")"
@@ -421,6 +439,38 @@ own=$(callgrind_annotate --inclusive=yes --threshold=100 "$bed/cg.adbridge.$WORK
     } END { printf "%d", n ? t / n : 0 }')
 printf "adbridge's own instructions per request (rights profile; adb_issue_pac + adb_check_policy_tgs, inclusive): %d; issue #8 target <= 60000: %s\n" \
     "$own" "$([ "$own" -gt 0 ] && [ "$own" -le 60000 ] && echo PASS || echo BELOW)"
+fi
+
+# ------------------------------------------------------ 2b. profile --
+# Not in the default PARTS (PARTS=profile): where each backend's KDC CPU
+# time per request goes, by shared object, from perf's software clock
+# (this VM has no hardware counters): a kernel/user split that callgrind
+# (user-space instructions only) cannot give.
+if part profile; then
+command -v perf >/dev/null 2>&1 || die "PARTS=profile needs perf"
+echo
+echo "== 2b. KDC CPU per request by shared object (perf record -e cpu-clock, erin, ${ROUND_TIME} s per backend)"
+for b in $BACKENDS; do
+    kdc_start "$(backend_conf "$b")"
+    load erin --count 200
+    perf record -q -e cpu-clock -F 10000 -p "$KDC_PID" -o "$bed/perf.$b.data" >/dev/null 2>&1 &
+    pf_pid=$!
+    sleep 0.5
+    load erin --time "$ROUND_TIME" --procs "$PROCS"
+    kill -INT "$pf_pid" 2>/dev/null || true
+    wait "$pf_pid" 2>/dev/null || true
+    kdc_stop
+    perf report -i "$bed/perf.$b.data" --sort dso --stdio 2>/dev/null |
+        awk -v b="$b" -v us="$LOAD_CPU_US" '$1 ~ /%$/ { p = $1; sub("%", "", p); if (p >= 1) {
+            d = $2; sub(/.*\//, "", d); out = out sprintf("%s %.0f, ", d, p * us / 100) } }
+            END { sub(/, $/, "", out); printf "%-10s %4d us: %s\n", b, us, out }'
+    case $b in adbridge|adb_groups)
+        perf report -i "$bed/perf.$b.data" --dso adbridge.so --sort sym --stdio 2>/dev/null |
+            awk -v us="$LOAD_CPU_US" '$1 ~ /%$/ { p = $1; sub("%", "", p); if (p >= 0.1)
+                out = out sprintf("%s %.1f, ", $NF, p * us / 100) }
+                END { sub(/, $/, "", out); printf "           adbridge.so by function (us): %s\n", out }' ;;
+    esac
+done
 fi
 
 # ---------------------------------------------------------- 3. memory --

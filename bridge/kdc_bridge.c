@@ -843,7 +843,8 @@ static adb_err decide_cross_realm(krb5_context ctx, const conf_config *config,
          * (the KDB module: check_policy_tgs kept them), else through
          * MIT's buffer copies; the same decoding either way */
         err = pac_decode_in_place(ctx, req->old_pac, req->old_pac_data,
-                                  req->old_pac_len, &d->pac, &diag);
+                                  req->old_pac_len, PAC_DECODE_LAZY_GROUPS,
+                                  &d->pac, &diag);
         if (err == ADB_ERR_NOMEM || err == ADB_ERR_INVALID)
             return err;
         if (err != ADB_OK)

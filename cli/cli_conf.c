@@ -657,8 +657,7 @@ static int cli_map_list(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "realm");
-        cli_json_string(&js, t->realm);
+        cli_json_kv_string(&js, "realm", t->realm);
         cli_json_key(&js, "mappings");
         cli_json_array_begin(&js);
         for (i = 0; i < t->map_count; i++) {
@@ -666,46 +665,37 @@ static int cli_map_list(int argc, char **argv)
 
             cli_map_identity(m, ident, sizeof(ident));
             cli_json_object_begin(&js);
-            cli_json_key(&js, "identity");
-            cli_json_string(&js, ident);
-            cli_json_key(&js, "kind");
-            cli_json_string(&js, m->kind == CONF_MAP_USER_NAME ? "user-name"
-                            : m->kind == CONF_MAP_USER_SID ? "user-sid"
-                            : conf_map_kind_name(m->kind));
-            cli_json_key(&js, "sid");
-            cli_json_string(&js, m->kind == CONF_MAP_USER_NAME ? NULL
-                            : adb_sid_format(&m->sid, sbuf));
-            cli_json_key(&js, "name");
-            cli_json_string(&js, m->name);
+            cli_json_kv_string(&js, "identity", ident);
+            cli_json_kv_string(&js, "kind",
+                               m->kind == CONF_MAP_USER_NAME ? "user-name"
+                               : m->kind == CONF_MAP_USER_SID ? "user-sid"
+                               : conf_map_kind_name(m->kind));
+            cli_json_kv_string(&js, "sid",
+                               m->kind == CONF_MAP_USER_NAME ? NULL
+                               : adb_sid_format(&m->sid, sbuf));
+            cli_json_kv_string(&js, "name", m->name);
             cli_json_key(&js, "rights");
             cli_conf_json_rights(&js, cfg, m->rights);
-            cli_json_key(&js, "line");
-            cli_json_uint(&js, m->line);
-            cli_json_key(&js, "text");
-            cli_json_string(&js, m->text);
-            cli_json_key(&js, "comment");
-            cli_json_string(&js, comments[i]);
+            cli_json_kv_uint(&js, "line", m->line);
+            cli_json_kv_string(&js, "text", m->text);
+            cli_json_kv_string(&js, "comment", comments[i]);
             if (states != NULL) {
                 cli_json_key(&js, "check");
                 cli_json_object_begin(&js);
-                cli_json_key(&js, "status");
-                cli_json_string(&js, states[i].status);
-                cli_json_key(&js, "name");
-                cli_json_string(&js, states[i].now[0] != '\0' ?
-                                states[i].now : NULL);
-                cli_json_key(&js, "detail");
-                cli_json_string(&js, states[i].detail[0] != '\0' ?
-                                states[i].detail : NULL);
+                cli_json_kv_string(&js, "status", states[i].status);
+                cli_json_kv_string(&js, "name", states[i].now[0] != '\0' ?
+                                   states[i].now : NULL);
+                cli_json_kv_string(&js, "detail",
+                                   states[i].detail[0] != '\0' ?
+                                   states[i].detail : NULL);
                 cli_json_object_end(&js);
             }
             cli_json_object_end(&js);
         }
         cli_json_array_end(&js);
         if (states != NULL) {
-            cli_json_key(&js, "dc");
-            cli_json_string(&js, ad.dc);
-            cli_json_key(&js, "findings");
-            cli_json_uint(&js, findings);
+            cli_json_kv_string(&js, "dc", ad.dc);
+            cli_json_kv_uint(&js, "findings", findings);
         }
         cli_json_object_end(&js);
         status = cli_finish_json(&js);
@@ -1536,12 +1526,15 @@ static const pac_logon_info *cli_explain_user(const kdc_decision *d,
                                               char *sid, size_t size)
 {
     const pac_info *pac = d->pac;
+    const pac_sid_entry *user;
+    pac_sid_entry tmp;
 
     snprintf(sid, size, "%s", "");
     if (pac == NULL || pac->logon_info == NULL)
         return NULL;
-    if (pac->sid_count > 0 && pac->sids[0].source == PAC_SID_USER)
-        adb_sid_format(&pac->sids[0].sid, sid);
+    user = pac_sid_at(pac, 0, &tmp);
+    if (user != NULL && user->source == PAC_SID_USER)
+        adb_sid_format(&user->sid, sid);
     return pac->logon_info;
 }
 
@@ -1556,15 +1549,11 @@ static void cli_explain_json(const conf_config *cfg, const char *trust,
     size_t i;
 
     cli_json_object_begin(js);
-    cli_json_key(js, "trust");
-    cli_json_string(js, trust);
-    cli_json_key(js, "decision");
-    cli_json_string(js, d->refused ? "refuse" : "allow");
-    cli_json_key(js, "kind");
-    cli_json_string(js, d->kind == KDC_KIND_FOREIGN_TGS ? "foreign-tgs"
-                                                        : "cross-realm");
-    cli_json_key(js, "client");
-    cli_json_string(js, req->client);
+    cli_json_kv_string(js, "trust", trust);
+    cli_json_kv_string(js, "decision", d->refused ? "refuse" : "allow");
+    cli_json_kv_string(js, "kind", d->kind == KDC_KIND_FOREIGN_TGS ?
+                       "foreign-tgs" : "cross-realm");
+    cli_json_kv_string(js, "client", req->client);
     cli_json_key(js, "checks_skipped");
     cli_json_array_begin(js);
     for (i = 0; skipped && cli_explain_skipped[i] != NULL; i++)
@@ -1574,12 +1563,9 @@ static void cli_explain_json(const conf_config *cfg, const char *trust,
     li = cli_explain_user(d, sbuf, sizeof(sbuf));
     if (li != NULL) {
         cli_json_object_begin(js);
-        cli_json_key(js, "name");
-        cli_json_string(js, li->effective_name);
-        cli_json_key(js, "domain");
-        cli_json_string(js, li->logon_domain);
-        cli_json_key(js, "sid");
-        cli_json_string(js, sbuf[0] != '\0' ? sbuf : NULL);
+        cli_json_kv_string(js, "name", li->effective_name);
+        cli_json_kv_string(js, "domain", li->logon_domain);
+        cli_json_kv_string(js, "sid", sbuf[0] != '\0' ? sbuf : NULL);
         cli_json_object_end(js);
     } else {
         cli_json_null(js);
@@ -1597,26 +1583,20 @@ static void cli_explain_json(const conf_config *cfg, const char *trust,
         const map_grant *g = &r->grants[i];
 
         cli_json_object_begin(js);
-        cli_json_key(js, "right");
-        cli_json_string(js, g->right_name);
-        cli_json_key(js, "sid");
-        cli_json_string(js, adb_sid_format(&g->sid, sbuf));
-        cli_json_key(js, "source");
-        cli_json_string(js, pac_sid_source_name(g->source));
-        cli_json_key(js, "index");
-        cli_json_uint(js, g->index);
-        cli_json_key(js, "mapping");
-        cli_json_string(js, g->mapping != NULL ? g->mapping->text : NULL);
+        cli_json_kv_string(js, "right", g->right_name);
+        cli_json_kv_string(js, "sid", adb_sid_format(&g->sid, sbuf));
+        cli_json_kv_string(js, "source", pac_sid_source_name(g->source));
+        cli_json_kv_uint(js, "index", g->index);
+        cli_json_kv_string(js, "mapping", g->mapping != NULL ? g->mapping->text : NULL);
         cli_json_key(js, "mapping_line");
         if (g->mapping != NULL)
             cli_json_uint(js, g->mapping->line);
         else
             cli_json_null(js);
-        cli_json_key(js, "implied");
-        cli_json_bool(js, g->implied);
-        cli_json_key(js, "implied_by");
-        cli_json_string(js, g->implied ? conf_right_name(cfg, g->implied_by)
-                                       : NULL);
+        cli_json_kv_bool(js, "implied", g->implied);
+        cli_json_kv_string(js, "implied_by",
+                           g->implied ? conf_right_name(cfg, g->implied_by)
+                                      : NULL);
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -1626,24 +1606,18 @@ static void cli_explain_json(const conf_config *cfg, const char *trust,
         const map_dropped *x = &r->dropped[i];
 
         cli_json_object_begin(js);
-        cli_json_key(js, "sid");
-        cli_json_string(js, adb_sid_format(&x->sid, sbuf));
-        cli_json_key(js, "source");
-        cli_json_string(js, pac_sid_source_name(x->source));
-        cli_json_key(js, "index");
-        cli_json_uint(js, x->index);
-        cli_json_key(js, "rule");
-        cli_json_string(js, map_drop_rule_name(x->rule));
+        cli_json_kv_string(js, "sid", adb_sid_format(&x->sid, sbuf));
+        cli_json_kv_string(js, "source", pac_sid_source_name(x->source));
+        cli_json_kv_uint(js, "index", x->index);
+        cli_json_kv_string(js, "rule", map_drop_rule_name(x->rule));
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
     cli_json_key(js, "refused");
     if (d->refused) {
         cli_json_object_begin(js);
-        cli_json_key(js, "code");
-        cli_json_string(js, kdc_decision_code(d));
-        cli_json_key(js, "reason");
-        cli_json_string(js, d->reason);
+        cli_json_kv_string(js, "code", kdc_decision_code(d));
+        cli_json_kv_string(js, "reason", d->reason);
         cli_json_object_end(js);
     } else {
         cli_json_null(js);

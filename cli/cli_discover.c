@@ -161,35 +161,23 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
     char buf[80];
 
     cli_json_object_begin(js);
-    cli_json_key(js, "realm");
-    cli_json_string(js, r->realm);
-    cli_json_key(js, "service");
-    cli_json_string(js, dns_service_name(r->service));
-    cli_json_key(js, "site");
-    cli_json_string(js, site);
-    cli_json_key(js, "site_source");
-    cli_json_string(js, cs->source);
+    cli_json_kv_string(js, "realm", r->realm);
+    cli_json_kv_string(js, "service", dns_service_name(r->service));
+    cli_json_kv_string(js, "site", site);
+    cli_json_kv_string(js, "site_source", cs->source);
     if (cs->pinged) {
         cli_json_key(js, "ldap_ping");
         cli_json_object_begin(js);
-        cli_json_key(js, "ok");
-        cli_json_bool(js, cs->ping_err == ADB_OK);
+        cli_json_kv_bool(js, "ok", cs->ping_err == ADB_OK);
         if (cs->ping_err == ADB_OK) {
-            cli_json_key(js, "dc");
-            cli_json_string(js, cs->nl.dc_host);
-            cli_json_key(js, "dc_site");
-            cli_json_string(js, cs->nl.dc_site);
-            cli_json_key(js, "client_site");
-            cli_json_string(js, cs->nl.client_site);
-            cli_json_key(js, "next_closest_site");
-            cli_json_string(js, cs->nl.next_site);
-            cli_json_key(js, "forest");
-            cli_json_string(js, cs->nl.forest);
-            cli_json_key(js, "netbios_domain");
-            cli_json_string(js, cs->nl.netbios_domain);
+            cli_json_kv_string(js, "dc", cs->nl.dc_host);
+            cli_json_kv_string(js, "dc_site", cs->nl.dc_site);
+            cli_json_kv_string(js, "client_site", cs->nl.client_site);
+            cli_json_kv_string(js, "next_closest_site", cs->nl.next_site);
+            cli_json_kv_string(js, "forest", cs->nl.forest);
+            cli_json_kv_string(js, "netbios_domain", cs->nl.netbios_domain);
         } else {
-            cli_json_key(js, "error");
-            cli_json_string(js, cs->why);
+            cli_json_kv_string(js, "error", cs->why);
         }
         cli_json_object_end(js);
     }
@@ -199,28 +187,18 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
         const dns_srv_record *s = &r->srvs[i];
 
         cli_json_object_begin(js);
-        cli_json_key(js, "owner");
-        cli_json_string(js, s->owner);
-        cli_json_key(js, "type");
-        cli_json_string(js, s->rrtype);
+        cli_json_kv_string(js, "owner", s->owner);
+        cli_json_kv_string(js, "type", s->rrtype);
         if (s->socktype != 0) {
-            cli_json_key(js, "transport");
-            cli_json_string(js, sock_name(s->socktype));
-            cli_json_key(js, "primary");
-            cli_json_bool(js, s->primary);
+            cli_json_kv_string(js, "transport", sock_name(s->socktype));
+            cli_json_kv_bool(js, "primary", s->primary);
         }
-        cli_json_key(js, "priority");
-        cli_json_uint(js, s->priority);
-        cli_json_key(js, "weight");
-        cli_json_uint(js, s->weight);
-        cli_json_key(js, "port");
-        cli_json_uint(js, s->port);
-        cli_json_key(js, "target");
-        cli_json_string(js, s->target);
-        cli_json_key(js, "ttl");
-        cli_json_uint(js, s->ttl);
-        cli_json_key(js, "tier");
-        cli_json_string(js, tier_name(s->tier));
+        cli_json_kv_uint(js, "priority", s->priority);
+        cli_json_kv_uint(js, "weight", s->weight);
+        cli_json_kv_uint(js, "port", s->port);
+        cli_json_kv_string(js, "target", s->target);
+        cli_json_kv_uint(js, "ttl", s->ttl);
+        cli_json_kv_string(js, "tier", tier_name(s->tier));
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -230,18 +208,12 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
         const dns_query_info *q = &r->queries[i];
 
         cli_json_object_begin(js);
-        cli_json_key(js, "name");
-        cli_json_string(js, q->name);
-        cli_json_key(js, "type");
-        cli_json_string(js, q->type);
-        cli_json_key(js, "status");
-        cli_json_string(js, dns_qstatus_name(q->status));
-        cli_json_key(js, "detail");
-        cli_json_string(js, q->detail);
-        cli_json_key(js, "cached");
-        cli_json_bool(js, q->cached);
-        cli_json_key(js, "ttl");
-        cli_json_uint(js, q->ttl);
+        cli_json_kv_string(js, "name", q->name);
+        cli_json_kv_string(js, "type", q->type);
+        cli_json_kv_string(js, "status", dns_qstatus_name(q->status));
+        cli_json_kv_string(js, "detail", q->detail);
+        cli_json_kv_bool(js, "cached", q->cached);
+        cli_json_kv_uint(js, "ttl", q->ttl);
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -251,38 +223,29 @@ static void print_json(cli_json *js, const dns_result *r, const char *site,
         const dns_endpoint *e = &r->endpoints[i];
 
         cli_json_object_begin(js);
-        cli_json_key(js, "address");
-        cli_json_string(js, dns_endpoint_format(
-            (const struct sockaddr *)&e->addr, buf, sizeof(buf)));
-        cli_json_key(js, "port");
-        cli_json_uint(js, e->port);
-        cli_json_key(js, "transport");
-        cli_json_string(js, sock_name(e->socktype));
-        cli_json_key(js, "host");
-        cli_json_string(js, e->host);
-        cli_json_key(js, "tier");
-        cli_json_string(js, tier_name(e->tier));
-        cli_json_key(js, "failed_recently");
-        cli_json_bool(js, e->demoted);
+        cli_json_kv_string(js, "address",
+                           dns_endpoint_format((const struct sockaddr *)&e->addr,
+                                               buf, sizeof(buf)));
+        cli_json_kv_uint(js, "port", e->port);
+        cli_json_kv_string(js, "transport", sock_name(e->socktype));
+        cli_json_kv_string(js, "host", e->host);
+        cli_json_kv_string(js, "tier", tier_name(e->tier));
+        cli_json_kv_bool(js, "failed_recently", e->demoted);
         if (probes != NULL && probes[i].done) {
             cli_json_key(js, "probe");
             cli_json_object_begin(js);
-            cli_json_key(js, "answered");
-            cli_json_bool(js, probes[i].r.answered);
-            cli_json_key(js, "detail");
-            cli_json_string(js, probes[i].r.detail);
+            cli_json_kv_bool(js, "answered", probes[i].r.answered);
+            cli_json_kv_string(js, "detail", probes[i].r.detail);
             if (probes[i].r.answered) {
-                cli_json_key(js, "rtt_ms");
-                cli_json_uint(js, (uint64_t)(probes[i].r.rtt_ms + 0.5));
+                cli_json_kv_uint(js, "rtt_ms", (uint64_t)(probes[i].r.rtt_ms + 0.5));
             }
             if (probes[i].r.have_time) {
                 int64_t off = probes[i].r.offset_ms;
 
-                cli_json_key(js, "clock_offset_ms");
-                cli_json_int(js, off);
-                cli_json_key(js, "skew_exceeded");
-                cli_json_bool(js, off > DNS_PROBE_SKEW_LIMIT * 1000LL ||
-                                  off < -DNS_PROBE_SKEW_LIMIT * 1000LL);
+                cli_json_kv_int(js, "clock_offset_ms", off);
+                cli_json_kv_bool(js, "skew_exceeded",
+                                 off > DNS_PROBE_SKEW_LIMIT * 1000LL ||
+                                 off < -DNS_PROBE_SKEW_LIMIT * 1000LL);
             }
             cli_json_object_end(js);
         }

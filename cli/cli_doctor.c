@@ -788,21 +788,16 @@ static int report(const doctor *dr, bool json)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "ok");
-        cli_json_bool(&js, fails == 0);
+        cli_json_kv_bool(&js, "ok", fails == 0);
         cli_json_key(&js, "checks");
         cli_json_array_begin(&js);
         for (i = 0; i < dr->n; i++) {
             cli_json_object_begin(&js);
-            cli_json_key(&js, "check");
-            cli_json_string(&js, dr->r[i].check);
-            cli_json_key(&js, "status");
-            cli_json_string(&js, dr_name(dr->r[i].status));
-            cli_json_key(&js, "message");
-            cli_json_string(&js, dr->r[i].message);
-            cli_json_key(&js, "fix");
-            cli_json_string(&js, dr->r[i].fix[0] != '\0' ? dr->r[i].fix
-                                                          : NULL);
+            cli_json_kv_string(&js, "check", dr->r[i].check);
+            cli_json_kv_string(&js, "status", dr_name(dr->r[i].status));
+            cli_json_kv_string(&js, "message", dr->r[i].message);
+            cli_json_kv_string(&js, "fix",
+                               dr->r[i].fix[0] != '\0' ? dr->r[i].fix : NULL);
             cli_json_object_end(&js);
         }
         cli_json_array_end(&js);

@@ -218,3 +218,27 @@ adb_err cli_json_finish(cli_json *js)
     adb_buf_free(&js->buf);
     return js->status;
 }
+
+void cli_json_kv_string(cli_json *js, const char *key, const char *s)
+{
+    cli_json_key(js, key);
+    cli_json_string(js, s);
+}
+
+void cli_json_kv_int(cli_json *js, const char *key, int64_t v)
+{
+    cli_json_key(js, key);
+    cli_json_int(js, v);
+}
+
+void cli_json_kv_uint(cli_json *js, const char *key, uint64_t v)
+{
+    cli_json_key(js, key);
+    cli_json_uint(js, v);
+}
+
+void cli_json_kv_bool(cli_json *js, const char *key, bool v)
+{
+    cli_json_key(js, key);
+    cli_json_bool(js, v);
+}

@@ -71,6 +71,12 @@ void cli_json_uint(cli_json *js, uint64_t v);
 void cli_json_bool(cli_json *js, bool v);
 void cli_json_null(cli_json *js);
 
+/* A member in one call: cli_json_key(@key), then the value as above. */
+void cli_json_kv_string(cli_json *js, const char *key, const char *s);
+void cli_json_kv_int(cli_json *js, const char *key, int64_t v);
+void cli_json_kv_uint(cli_json *js, const char *key, uint64_t v);
+void cli_json_kv_bool(cli_json *js, const char *key, bool v);
+
 /* cli_json_hex - a string holding @len bytes at @data as lowercase hex
  * ("" for @len 0). */
 void cli_json_hex(cli_json *js, const uint8_t *data, size_t len);

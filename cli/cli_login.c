@@ -149,8 +149,7 @@ static int login_print_json(const char *user, const adbc_result *res)
 
     cli_json_init(&js, stdout);
     cli_json_object_begin(&js);
-    cli_json_key(&js, "user");
-    cli_json_string(&js, user);
+    cli_json_kv_string(&js, "user", user);
     cli_json_key(&js, "principal");
     if (res->principal != NULL)
         cli_json_string(&js, res->principal);
@@ -161,10 +160,8 @@ static int login_print_json(const char *user, const adbc_result *res)
         cli_json_string(&js, res->realm);
     else
         cli_json_null(&js);
-    cli_json_key(&js, "outcome");
-    cli_json_string(&js, adbc_outcome_name(res->outcome));
-    cli_json_key(&js, "message");
-    cli_json_string(&js, adbc_outcome_message(res->outcome));
+    cli_json_kv_string(&js, "outcome", adbc_outcome_name(res->outcome));
+    cli_json_kv_string(&js, "message", adbc_outcome_message(res->outcome));
     cli_json_key(&js, "rights");
     cli_json_array_begin(&js);
     for (i = 0; i < res->rights_count; i++)
@@ -179,8 +176,7 @@ static int login_print_json(const char *user, const adbc_result *res)
     } else {
         cli_json_null(&js);
     }
-    cli_json_key(&js, "krb5_code");
-    cli_json_int(&js, res->krb5_code);
+    cli_json_kv_int(&js, "krb5_code", res->krb5_code);
     cli_json_key(&js, "detail");
     if (res->detail != NULL)
         cli_json_string(&js, res->detail);

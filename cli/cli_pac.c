@@ -696,10 +696,8 @@ static int cli_pac_show_print(const cli_pac_ticket *tickets, size_t count,
             cli_json_array_begin(&js);
         for (i = 0; i < count; i++) {
             cli_json_object_begin(&js);
-            cli_json_key(&js, "client");
-            cli_json_string(&js, tickets[i].client);
-            cli_json_key(&js, "server");
-            cli_json_string(&js, tickets[i].server);
+            cli_json_kv_string(&js, "client", tickets[i].client);
+            cli_json_kv_string(&js, "server", tickets[i].server);
             cli_json_key(&js, "pac");
             cli_pac_json(&js, tickets[i].info);
             cli_json_object_end(&js);

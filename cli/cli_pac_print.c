@@ -103,19 +103,6 @@ static void cli_pac_json_sid(cli_json *js, const adb_sid *sid)
         cli_json_string(js, adb_sid_format(sid, text));
 }
 
-static void cli_pac_json_kv_uint(cli_json *js, const char *key, uint64_t v)
-{
-    cli_json_key(js, key);
-    cli_json_uint(js, v);
-}
-
-static void cli_pac_json_kv_string(cli_json *js, const char *key,
-                                   const char *s)
-{
-    cli_json_key(js, key);
-    cli_json_string(js, s);
-}
-
 static void cli_pac_json_kv_sid(cli_json *js, const char *key,
                                 const adb_sid *sid)
 {
@@ -133,8 +120,8 @@ static void cli_pac_json_groups(cli_json *js, const char *key,
     cli_json_array_begin(js);
     for (i = 0; i < count; i++) {
         cli_json_object_begin(js);
-        cli_pac_json_kv_uint(js, "rid", groups[i].rid);
-        cli_pac_json_kv_uint(js, "attributes", groups[i].attributes);
+        cli_json_kv_uint(js, "rid", groups[i].rid);
+        cli_json_kv_uint(js, "attributes", groups[i].attributes);
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -151,7 +138,7 @@ static void cli_pac_json_sid_attrs(cli_json *js, const char *key,
     for (i = 0; i < count; i++) {
         cli_json_object_begin(js);
         cli_pac_json_kv_sid(js, "sid", &sids[i].sid);
-        cli_pac_json_kv_uint(js, "attributes", sids[i].attributes);
+        cli_json_kv_uint(js, "attributes", sids[i].attributes);
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -168,9 +155,9 @@ static void cli_pac_json_sid_entries(cli_json *js, const char *key,
     for (i = 0; i < count; i++) {
         cli_json_object_begin(js);
         cli_pac_json_kv_sid(js, "sid", &sids[i].sid);
-        cli_pac_json_kv_uint(js, "attributes", sids[i].attributes);
-        cli_pac_json_kv_string(js, "source",
-                               pac_sid_source_name(sids[i].source));
+        cli_json_kv_uint(js, "attributes", sids[i].attributes);
+        cli_json_kv_string(js, "source",
+                           pac_sid_source_name(sids[i].source));
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -184,34 +171,34 @@ static void cli_pac_json_logon_info(cli_json *js, const pac_logon_info *li)
         return;
     }
     cli_json_object_begin(js);
-    cli_pac_json_kv_string(js, "effective_name", li->effective_name);
-    cli_pac_json_kv_string(js, "full_name", li->full_name);
-    cli_pac_json_kv_string(js, "logon_script", li->logon_script);
-    cli_pac_json_kv_string(js, "profile_path", li->profile_path);
-    cli_pac_json_kv_string(js, "home_directory", li->home_directory);
-    cli_pac_json_kv_string(js, "home_directory_drive",
-                           li->home_directory_drive);
-    cli_pac_json_kv_string(js, "logon_server", li->logon_server);
-    cli_pac_json_kv_string(js, "logon_domain", li->logon_domain);
+    cli_json_kv_string(js, "effective_name", li->effective_name);
+    cli_json_kv_string(js, "full_name", li->full_name);
+    cli_json_kv_string(js, "logon_script", li->logon_script);
+    cli_json_kv_string(js, "profile_path", li->profile_path);
+    cli_json_kv_string(js, "home_directory", li->home_directory);
+    cli_json_kv_string(js, "home_directory_drive",
+                       li->home_directory_drive);
+    cli_json_kv_string(js, "logon_server", li->logon_server);
+    cli_json_kv_string(js, "logon_domain", li->logon_domain);
     cli_pac_json_kv_sid(js, "domain_sid", &li->domain_sid);
-    cli_pac_json_kv_uint(js, "user_rid", li->user_rid);
-    cli_pac_json_kv_uint(js, "primary_group_rid", li->primary_group_rid);
-    cli_pac_json_kv_uint(js, "user_flags", li->user_flags);
-    cli_pac_json_kv_uint(js, "uac", li->user_account_control);
-    cli_pac_json_kv_uint(js, "logon_count", li->logon_count);
-    cli_pac_json_kv_uint(js, "bad_password_count", li->bad_password_count);
-    cli_pac_json_kv_uint(js, "logon_time", li->logon_time);
-    cli_pac_json_kv_uint(js, "logoff_time", li->logoff_time);
-    cli_pac_json_kv_uint(js, "kickoff_time", li->kickoff_time);
-    cli_pac_json_kv_uint(js, "password_last_set", li->password_last_set);
-    cli_pac_json_kv_uint(js, "password_can_change", li->password_can_change);
-    cli_pac_json_kv_uint(js, "password_must_change",
-                         li->password_must_change);
-    cli_pac_json_kv_uint(js, "last_successful_ilogon",
-                         li->last_successful_ilogon);
-    cli_pac_json_kv_uint(js, "last_failed_ilogon", li->last_failed_ilogon);
-    cli_pac_json_kv_uint(js, "failed_ilogon_count", li->failed_ilogon_count);
-    cli_pac_json_kv_uint(js, "sub_auth_status", li->sub_auth_status);
+    cli_json_kv_uint(js, "user_rid", li->user_rid);
+    cli_json_kv_uint(js, "primary_group_rid", li->primary_group_rid);
+    cli_json_kv_uint(js, "user_flags", li->user_flags);
+    cli_json_kv_uint(js, "uac", li->user_account_control);
+    cli_json_kv_uint(js, "logon_count", li->logon_count);
+    cli_json_kv_uint(js, "bad_password_count", li->bad_password_count);
+    cli_json_kv_uint(js, "logon_time", li->logon_time);
+    cli_json_kv_uint(js, "logoff_time", li->logoff_time);
+    cli_json_kv_uint(js, "kickoff_time", li->kickoff_time);
+    cli_json_kv_uint(js, "password_last_set", li->password_last_set);
+    cli_json_kv_uint(js, "password_can_change", li->password_can_change);
+    cli_json_kv_uint(js, "password_must_change",
+                     li->password_must_change);
+    cli_json_kv_uint(js, "last_successful_ilogon",
+                     li->last_successful_ilogon);
+    cli_json_kv_uint(js, "last_failed_ilogon", li->last_failed_ilogon);
+    cli_json_kv_uint(js, "failed_ilogon_count", li->failed_ilogon_count);
+    cli_json_kv_uint(js, "sub_auth_status", li->sub_auth_status);
     cli_pac_json_groups(js, "groups", li->groups, li->group_count);
     cli_pac_json_sid_attrs(js, "extra_sids", li->extra_sids,
                            li->extra_sid_count);
@@ -234,10 +221,10 @@ static void cli_pac_json_upn(cli_json *js, const pac_upn_dns_info *upn)
     }
     extended = (upn->flags & PAC_UPN_FLAG_EXTENDED) != 0;
     cli_json_object_begin(js);
-    cli_pac_json_kv_string(js, "upn", upn->upn);
-    cli_pac_json_kv_string(js, "dns_domain", upn->dns_domain);
-    cli_pac_json_kv_uint(js, "flags", upn->flags);
-    cli_pac_json_kv_string(js, "sam_name", extended ? upn->sam_name : NULL);
+    cli_json_kv_string(js, "upn", upn->upn);
+    cli_json_kv_string(js, "dns_domain", upn->dns_domain);
+    cli_json_kv_uint(js, "flags", upn->flags);
+    cli_json_kv_string(js, "sam_name", extended ? upn->sam_name : NULL);
     cli_pac_json_kv_sid(js, "sid",
                         extended && upn->has_sid ? &upn->sid : NULL);
     cli_json_object_end(js);
@@ -253,13 +240,13 @@ static void cli_pac_json_client_info(cli_json *js, const pac_client_info *ci)
         return;
     }
     cli_json_object_begin(js);
-    cli_pac_json_kv_string(js, "name", ci->name);
+    cli_json_kv_string(js, "name", ci->name);
     cli_json_key(js, "time");
     if (pac_filetime_to_unix(ci->client_id, &when))
         cli_json_int(js, when);
     else
         cli_json_null(js);
-    cli_pac_json_kv_uint(js, "client_id", ci->client_id);
+    cli_json_kv_uint(js, "client_id", ci->client_id);
     cli_json_object_end(js);
 }
 
@@ -289,9 +276,8 @@ static void cli_pac_json_signatures(cli_json *js, const pac_info *info)
         if (sig == NULL)
             continue;
         cli_json_object_begin(js);
-        cli_pac_json_kv_uint(js, "buffer", sig->buffer_type);
-        cli_json_key(js, "type");
-        cli_json_int(js, sig->signature_type);
+        cli_json_kv_uint(js, "buffer", sig->buffer_type);
+        cli_json_kv_int(js, "type", sig->signature_type);
         cli_json_key(js, "signature");
         cli_json_hex(js, sig->signature, sig->signature_length);
         cli_json_key(js, "rodc_id");
@@ -315,8 +301,8 @@ static void cli_pac_json_device_info(cli_json *js, const pac_info *info)
         return;
     }
     cli_json_object_begin(js);
-    cli_pac_json_kv_uint(js, "user_rid", dev->user_rid);
-    cli_pac_json_kv_uint(js, "primary_group_rid", dev->primary_group_rid);
+    cli_json_kv_uint(js, "user_rid", dev->user_rid);
+    cli_json_kv_uint(js, "primary_group_rid", dev->primary_group_rid);
     cli_pac_json_kv_sid(js, "account_domain_sid", &dev->account_domain_sid);
     cli_pac_json_groups(js, "account_groups", dev->account_groups,
                         dev->account_group_count);
@@ -356,8 +342,8 @@ void cli_pac_json(cli_json *js, const pac_info *info)
         if (info->buffers[i].known)
             continue;
         cli_json_object_begin(js);
-        cli_pac_json_kv_uint(js, "type", info->buffers[i].type);
-        cli_pac_json_kv_uint(js, "size", info->buffers[i].size);
+        cli_json_kv_uint(js, "type", info->buffers[i].type);
+        cli_json_kv_uint(js, "size", info->buffers[i].size);
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -372,9 +358,9 @@ void cli_pac_json(cli_json *js, const pac_info *info)
         cli_json_null(js);
     } else {
         cli_json_object_begin(js);
-        cli_pac_json_kv_uint(js, "flags_length",
-                             info->attributes_info->flags_length);
-        cli_pac_json_kv_uint(js, "flags", info->attributes_info->flags);
+        cli_json_kv_uint(js, "flags_length",
+                         info->attributes_info->flags_length);
+        cli_json_kv_uint(js, "flags", info->attributes_info->flags);
         cli_json_object_end(js);
     }
 

@@ -163,20 +163,15 @@ static void json_princ(cli_json *js, const adk_trust_princ *p)
         return;
     }
     cli_json_object_begin(js);
-    cli_json_key(js, "name");
-    cli_json_string(js, p->name);
-    cli_json_key(js, "kvno");
-    cli_json_uint(js, p->kvno);
+    cli_json_kv_string(js, "name", p->name);
+    cli_json_kv_uint(js, "kvno", p->kvno);
     cli_json_key(js, "keys");
     cli_json_array_begin(js);
     for (i = 0; i < p->key_count; i++) {
         cli_json_object_begin(js);
-        cli_json_key(js, "enctype");
-        cli_json_string(js, enctype_name(p->keys[i].enctype, et, sizeof(et)));
-        cli_json_key(js, "kvno");
-        cli_json_uint(js, p->keys[i].kvno);
-        cli_json_key(js, "aes");
-        cli_json_bool(js, adk_enctype_is_aes(p->keys[i].enctype));
+        cli_json_kv_string(js, "enctype", enctype_name(p->keys[i].enctype, et, sizeof(et)));
+        cli_json_kv_uint(js, "kvno", p->keys[i].kvno);
+        cli_json_kv_bool(js, "aes", adk_enctype_is_aes(p->keys[i].enctype));
         cli_json_object_end(js);
     }
     cli_json_array_end(js);
@@ -190,12 +185,9 @@ static void json_trust(cli_json *js, const trust_view *v, const conf_trust *t,
     size_t i;
 
     cli_json_object_begin(js);
-    cli_json_key(js, "realm");
-    cli_json_string(js, t->realm);
-    cli_json_key(js, "netbios_name");
-    cli_json_string(js, t->netbios_name);
-    cli_json_key(js, "direction");
-    cli_json_string(js, conf_direction_name(t->direction));
+    cli_json_kv_string(js, "realm", t->realm);
+    cli_json_kv_string(js, "netbios_name", t->netbios_name);
+    cli_json_kv_string(js, "direction", conf_direction_name(t->direction));
     cli_json_key(js, "inbound");
     json_princ(js, view_princ(v, t->realm, true));
     cli_json_key(js, "outbound");
@@ -217,19 +209,15 @@ static void json_trust(cli_json *js, const trust_view *v, const conf_trust *t,
             const dns_endpoint *e = &found->endpoints[i];
 
             cli_json_object_begin(js);
-            cli_json_key(js, "address");
-            cli_json_string(js, dns_endpoint_format(
+            cli_json_kv_string(js, "address", dns_endpoint_format(
                 (const struct sockaddr *)&e->addr, addr, sizeof(addr)));
-            cli_json_key(js, "transport");
-            cli_json_string(js, e->socktype == SOCK_STREAM ? "tcp" : "udp");
-            cli_json_key(js, "host");
-            cli_json_string(js, e->host);
+            cli_json_kv_string(js, "transport", e->socktype == SOCK_STREAM ? "tcp" : "udp");
+            cli_json_kv_string(js, "host", e->host);
             cli_json_object_end(js);
         }
         cli_json_array_end(js);
     }
-    cli_json_key(js, "missing_principal");
-    cli_json_bool(js, view_princ(v, t->realm, true) == NULL ||
+    cli_json_kv_bool(js, "missing_principal", view_princ(v, t->realm, true) == NULL ||
                       (t->direction == CONF_DIRECTION_TWO_WAY &&
                        view_princ(v, t->realm, false) == NULL));
     cli_json_object_end(js);
@@ -304,8 +292,7 @@ static int cli_trust_list(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "local_realm");
-        cli_json_string(&js, v.cfg->local_realm);
+        cli_json_kv_string(&js, "local_realm", v.cfg->local_realm);
         cli_json_key(&js, "trusts");
         cli_json_array_begin(&js);
         for (i = 0; i < v.cfg->trust_count; i++)

@@ -792,23 +792,17 @@ static int cli_trust_add(int argc, char **argv)
     if (a.json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "realm");
-        cli_json_string(&js, a.realm);
-        cli_json_key(&js, "local_realm");
-        cli_json_string(&js, local);
-        cli_json_key(&js, "netbios_name");
-        cli_json_string(&js, netbios);
-        cli_json_key(&js, "domain_sid");
-        cli_json_string(&js, sid);
-        cli_json_key(&js, "direction");
-        cli_json_string(&js, two_way ? "two-way" : "inbound");
+        cli_json_kv_string(&js, "realm", a.realm);
+        cli_json_kv_string(&js, "local_realm", local);
+        cli_json_kv_string(&js, "netbios_name", netbios);
+        cli_json_kv_string(&js, "domain_sid", sid);
+        cli_json_kv_string(&js, "direction", two_way ? "two-way" : "inbound");
         cli_json_key(&js, "domain_functional_level");
         if (lk.done && lk.level >= 0)
             cli_json_int(&js, lk.level);
         else
             cli_json_null(&js);
-        cli_json_key(&js, "kdcs_answered");
-        cli_json_uint(&js, found.answered);
+        cli_json_kv_uint(&js, "kdcs_answered", found.answered);
         cli_json_key(&js, "clock_skew_seconds");
         if (found.have_skew)
             cli_json_int(&js, found.worst_skew_ms / 1000);
@@ -819,10 +813,8 @@ static int cli_trust_add(int argc, char **argv)
         for (i = 0; i < n_ch; i++)
             cli_json_string(&js, names[i]);
         cli_json_array_end(&js);
-        cli_json_key(&js, "config");
-        cli_json_string(&js, path);
-        cli_json_key(&js, "password_generated");
-        cli_json_bool(&js, generated);
+        cli_json_kv_string(&js, "config", path);
+        cli_json_kv_bool(&js, "password_generated", generated);
         cli_json_key(&js, "password_out");
         if (a.pwout != NULL)
             cli_json_string(&js, a.pwout);
@@ -1141,18 +1133,14 @@ static int cli_trust_rotate(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "realm");
-        cli_json_string(&js, realm);
-        cli_json_key(&js, "action");
-        cli_json_string(&js, finish ? "finish" : "rotate");
+        cli_json_kv_string(&js, "realm", realm);
+        cli_json_kv_string(&js, "action", finish ? "finish" : "rotate");
         cli_json_key(&js, "principals");
         cli_json_array_begin(&js);
         for (i = 0; i < n; i++) {
             cli_json_object_begin(&js);
-            cli_json_key(&js, "name");
-            cli_json_string(&js, names[i]);
-            cli_json_key(&js, "kvno");
-            cli_json_uint(&js, kvnos[i]);
+            cli_json_kv_string(&js, "name", names[i]);
+            cli_json_kv_uint(&js, "kvno", kvnos[i]);
             cli_json_object_end(&js);
         }
         cli_json_array_end(&js);
@@ -1279,15 +1267,13 @@ static int cli_trust_remove(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "realm");
-        cli_json_string(&js, realm);
+        cli_json_kv_string(&js, "realm", realm);
         cli_json_key(&js, "deleted_principals");
         cli_json_array_begin(&js);
         for (i = 0; i < n_ch; i++)
             cli_json_string(&js, ch[i].name);
         cli_json_array_end(&js);
-        cli_json_key(&js, "config");
-        cli_json_string(&js, path);
+        cli_json_kv_string(&js, "config", path);
         cli_json_object_end(&js);
         status = cli_finish_json(&js);
     } else {
@@ -1388,25 +1374,18 @@ static int cli_trust_verify(int argc, char **argv)
     if (json) {
         cli_json_init(&js, stdout);
         cli_json_object_begin(&js);
-        cli_json_key(&js, "realm");
-        cli_json_string(&js, realm);
-        cli_json_key(&js, "user");
-        cli_json_string(&js, r.client[0] != '\0' ? r.client : user);
-        cli_json_key(&js, "verified");
-        cli_json_bool(&js, r.ok);
-        cli_json_key(&js, "step");
-        cli_json_string(&js, r.step);
-        cli_json_key(&js, "message");
-        cli_json_string(&js, r.message);
+        cli_json_kv_string(&js, "realm", realm);
+        cli_json_kv_string(&js, "user", r.client[0] != '\0' ? r.client : user);
+        cli_json_kv_bool(&js, "verified", r.ok);
+        cli_json_kv_string(&js, "step", r.step);
+        cli_json_kv_string(&js, "message", r.message);
         cli_json_key(&js, "cause");
         if (r.ok)
             cli_json_null(&js);
         else
             cli_json_string(&js, r.cause);
-        cli_json_key(&js, "enctype");
-        cli_json_string(&js, r.enctype);
-        cli_json_key(&js, "kvno");
-        cli_json_int(&js, r.kvno);
+        cli_json_kv_string(&js, "enctype", r.enctype);
+        cli_json_kv_int(&js, "kvno", r.kvno);
         cli_json_key(&js, "explain");
         st = CLI_EXIT_FAIL;
         if (r.ok)

@@ -612,10 +612,16 @@ static void load_global(loader *ld)
         problem(ld, "[adbridge] default_pac \"%s\" is not rights or groups",
                 v);
     v = get_single(ld, "[adbridge]", n_log, "log_decisions");
-    cfg->log_decisions = CONF_LOG_ALL;
+    /* The default: every decision is logged somewhere.  With an audit log
+     * (which has them all) the KDC log gets the refusals only, beside
+     * MIT's own line for every ticket; without one it gets them all. */
+    cfg->log_decisions = cfg->audit_log != NULL ? CONF_LOG_REFUSALS
+                                                : CONF_LOG_ALL;
     if (v != NULL && strcmp(v, "refusals") == 0)
         cfg->log_decisions = CONF_LOG_REFUSALS;
-    else if (v != NULL && strcmp(v, "all") != 0)
+    else if (v != NULL && strcmp(v, "all") == 0)
+        cfg->log_decisions = CONF_LOG_ALL;
+    else if (v != NULL)
         problem(ld, "[adbridge] log_decisions \"%s\" is not all or "
                 "refusals", v);
     load_rights(ld);

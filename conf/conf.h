@@ -71,10 +71,11 @@ typedef enum conf_ticket_profile {
 } conf_ticket_profile;
 
 /* Which decisions get a KDC log line ([adbridge] log_decisions); the audit
- * log always gets every one. */
+ * log always gets every one.  Unset: refusals when audit_log is set, all
+ * when it is not (so that every decision is logged somewhere). */
 typedef enum conf_log_decisions {
-    CONF_LOG_ALL = 0,            /* "all" (default) */
-    CONF_LOG_REFUSALS            /* "refusals" */
+    CONF_LOG_ALL = 0,            /* "all" (the default without audit_log) */
+    CONF_LOG_REFUSALS            /* "refusals" (the default with one) */
 } conf_log_decisions;
 
 /* SID filtering modes (docs/sid-filtering.md).  Only one exists. */

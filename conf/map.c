@@ -220,7 +220,8 @@ static bool domain_rids(const conf_trust *trust, uint32_t *rids,
 /* A mapping that matched, and the PAC SID it matched. */
 typedef struct match {
     const conf_mapping *mapping;
-    const pac_sid_entry *entry;
+    pac_sid_entry entry;       /* a copy: a lazy decode makes GroupIds'
+                                * entries on demand (pac_sid_at) */
 } match;
 
 static unsigned popcount32(uint32_t v)
@@ -237,7 +238,8 @@ static unsigned popcount32(uint32_t v)
  * compare it again). */
 #define RULE_IN_DOMAIN 0x80u
 
-/* Map the surviving SIDs (@keep, @keep_count entries of pac->sids, whose
+/* Map the surviving SIDs (@keep, @keep_count entries of pac's SIDs, read
+ * with pac_sid_at() (a lazy decode makes the GroupIds' on demand), whose
  * rules[] bytes say whether they are in the trust's domain; kept GroupIds
  * that no mapping's RID can match may be left out of @keep) and the user
  * name to rights; fill r->grants and r->rights.  The first @nfast entries
@@ -251,7 +253,8 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
                           size_t nfast, map_result *r)
 {
     const pac_logon_info *li = pac != NULL ? pac->logon_info : NULL;
-    const pac_sid_entry *user = NULL;
+    pac_sid_entry user, tmp;   /* user: valid when have_user */
+    bool have_user = false;
     match *matches = NULL;
     uint8_t *seen = NULL;
     map_grant *grants = NULL;
@@ -293,8 +296,10 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
              * domain + this RID, of source user / primary group / group */
             rid = ki >= 2 ? li->groups[ki - 2].rid :
                   ki == 0 ? li->user_rid : li->primary_group_rid;
-            if (ki == 0)
-                user = &pac->sids[0];
+            if (ki == 0) {
+                user = *pac_sid_at(pac, 0, &tmp);
+                have_user = true;
+            }
             if (rid_filter && ((rid_bits >> (rid & 63u)) & 1u) == 0)
                 continue;
             if (rid_filter && !rid_in(dom_rids, dom_rid_count, rid))
@@ -306,10 +311,11 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
             if (m->kind == CONF_MAP_USER_SID && ki != 0)
                 continue;
             seen[m - trust->maps] = 1;
-            matches[mn++] = (match){ m, &pac->sids[ki] };
+            matches[mn].mapping = m;
+            matches[mn++].entry = *pac_sid_at(pac, ki, &tmp);
             continue;
         }
-        e = &pac->sids[ki];
+        e = pac_sid_at(pac, ki, &tmp);
         /* Most SIDs are trust domain + RID: extend the domain's hash. */
         if (rules[ki] & RULE_IN_DOMAIN) {
             rid = e->sid.sub[e->sid.sub_count - 1];
@@ -319,23 +325,27 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
             m = lookup_sid(trust, &e->sid);
         }
 
-        if (e->source == PAC_SID_USER)
-            user = e;
+        if (e->source == PAC_SID_USER) {
+            user = *e;
+            have_user = true;
+        }
         if (m == NULL || seen[m - trust->maps])
             continue;
         if (m->kind == CONF_MAP_USER_SID && e->source != PAC_SID_USER)
             continue;
         seen[m - trust->maps] = 1;
-        matches[mn++] = (match){ m, e };
+        matches[mn].mapping = m;
+        matches[mn++].entry = *e;
     }
-    if (user != NULL && li != NULL && li->effective_name != NULL) {
+    if (have_user && li != NULL && li->effective_name != NULL) {
         const conf_mapping *m = lookup_name(trust, li->effective_name);
 
         if (m != NULL && !seen[m - trust->maps]) {
             seen[m - trust->maps] = 1;
             /* The user name comes first in the explanation. */
             memmove(&matches[1], &matches[0], mn * sizeof(*matches));
-            matches[0] = (match){ m, user };
+            matches[0].mapping = m;
+            matches[0].entry = user;
             mn++;
         }
     }
@@ -365,9 +375,9 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
                 .implied = false,
                 .implied_by = 0,
                 .mapping = matches[i].mapping,
-                .sid = matches[i].entry->sid,
-                .source = matches[i].entry->source,
-                .index = matches[i].entry->index,
+                .sid = matches[i].entry.sid,
+                .source = matches[i].entry.source,
+                .index = matches[i].entry.index,
             };
             rights |= bit;
         }
@@ -381,9 +391,9 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
             .implied = true,
             .implied_by = CONF_RIGHT_ADMIN,
             .mapping = matches[i].mapping,
-            .sid = matches[i].entry->sid,
-            .source = matches[i].entry->source,
-            .index = matches[i].entry->index,
+            .sid = matches[i].entry.sid,
+            .source = matches[i].entry.source,
+            .index = matches[i].entry.index,
         };
     }
     r->grants = grants;
@@ -404,7 +414,8 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
     map_drop_rule dom_rule;
     bool dom_fast;
     size_t dn = 0, dk = 0, kn = 0, nfast = 0, i;
-    const pac_sid_entry *bad_user = NULL, *bad_group = NULL;
+    pac_sid_entry tmp, bad_user, bad_group;  /* bad_*: valid when have_* */
+    bool have_bad_user = false, have_bad_group = false;
     adb_sid user_sid;
     char s1[ADB_SID_STR_MAX], s2[ADB_SID_STR_MAX];
     uint32_t dom_rids[MAP_RID_FILTER_MAX];
@@ -481,7 +492,9 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
          * (checked above): no need to compare them SID by SID.  Their
          * sources are user, primary group, group; a GroupId's attributes
          * are LOGON_INFO's. */
-        if (dom_fast && pac->sids == pac->logon_domain_sids) {
+        if (dom_fast && ((pac->lazy_group_sids && pac->sids == NULL) ||
+                         (pac->sids != NULL &&
+                          pac->sids == pac->logon_domain_sids))) {
             nfast = pac->logon_domain_sid_count;
             if (nfast > pac->sid_count)
                 nfast = 0;
@@ -492,10 +505,11 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         rid_filter = nfast > 2 && domain_rids(trust, dom_rids, &dom_rid_count,
                                               &rid_bits);
         for (i = 0; i < nfast && i < 2; i++) {
+            const pac_sid_entry *e = pac_sid_at(pac, i, &tmp);
             map_drop_rule rule = dom_rule;
 
-            if (rule == MAP_KEEP && pac->sids[i].source != PAC_SID_USER &&
-                (pac->sids[i].attributes &
+            if (rule == MAP_KEEP && e->source != PAC_SID_USER &&
+                (e->attributes &
                  PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
                 rule = MAP_DROP_DENY_ONLY;
             rules[i] = (uint8_t)((unsigned)rule | RULE_IN_DOMAIN);
@@ -520,7 +534,7 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
                 keep[kn++] = (uint32_t)i;
         }
         for (i = nfast; i < pac->sid_count; i++) {
-            const pac_sid_entry *e = &pac->sids[i];
+            const pac_sid_entry *e = pac_sid_at(pac, i, &tmp);
             bool in_dom = adb_sid_in_domain(&e->sid, &trust->domain_sid,
                                             NULL);
             map_drop_rule rule = dom_fast && in_dom ?
@@ -546,37 +560,42 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
         }
         /* the dropped SIDs, in PAC order (none in most requests) */
         for (i = 0; i < pac->sid_count && dk < dn; i++) {
-            const pac_sid_entry *e = &pac->sids[i];
+            const pac_sid_entry *e;
             map_drop_rule rule =
                 (map_drop_rule)(rules[i] & ~RULE_IN_DOMAIN);
 
             if (rule == MAP_KEEP)
                 continue;
+            e = pac_sid_at(pac, i, &tmp);
             dropped[dk++] = (map_dropped){ e->sid, e->source, e->index,
                                            rule };
             /* The account itself must be of the trusted domain (rules
              * 1-4); a deny-only primary group only loses its grants. */
             if (rule > MAP_DROP_OUTSIDE)
                 continue;
-            if (e->source == PAC_SID_USER && bad_user == NULL)
-                bad_user = e;
-            if (e->source == PAC_SID_PRIMARY_GROUP && bad_group == NULL)
-                bad_group = e;
+            if (e->source == PAC_SID_USER && !have_bad_user) {
+                bad_user = *e;
+                have_bad_user = true;
+            }
+            if (e->source == PAC_SID_PRIMARY_GROUP && !have_bad_group) {
+                bad_group = *e;
+                have_bad_group = true;
+            }
         }
         result_out->dropped = dropped;
         result_out->dropped_count = dk;
 
-        if (bad_user != NULL) {
+        if (have_bad_user) {
             ret = refuse(result_out, MAP_REFUSAL_USER_SID,
                          "the user SID %s is not in the trusted domain %s",
-                         adb_sid_format(&bad_user->sid, s1),
+                         adb_sid_format(&bad_user.sid, s1),
                          adb_sid_format(&trust->domain_sid, s2));
             goto cleanup;
         }
-        if (bad_group != NULL) {
+        if (have_bad_group) {
             ret = refuse(result_out, MAP_REFUSAL_PRIMARY_GROUP,
                          "the primary group SID %s is not in the trusted "
-                         "domain %s", adb_sid_format(&bad_group->sid, s1),
+                         "domain %s", adb_sid_format(&bad_group.sid, s1),
                          adb_sid_format(&trust->domain_sid, s2));
             goto cleanup;
         }

@@ -194,12 +194,6 @@ static adb_err nl_name(adb_rd *rd, const uint8_t *base, size_t blen,
     return adb_rd_skip(rd, (size_t)enclen, field);
 }
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
 adb_err dns_netlogon_parse(const uint8_t *blob, size_t len, uint32_t ntver,
                            dns_netlogon *out, char *why, size_t whylen)
 {
@@ -213,12 +207,14 @@ adb_err dns_netlogon_parse(const uint8_t *blob, size_t len, uint32_t ntver,
     if (blob == NULL || len > CL_MAX_REPLY)
         return ADB_ERR_LIMIT;
     adb_rd_init(&rd, blob, len, 0, &diag);
-    if (adb_rd_bytes(&rd, 24, "header", &p) != ADB_OK)
+    /* Opcode, Sbz, Flags, DomainGuid (little-endian, as adb_rd reads) */
+    if (adb_rd_u16(&rd, "Opcode", &op) != ADB_OK ||
+        adb_rd_skip(&rd, 2, "Sbz") != ADB_OK ||
+        adb_rd_u32(&rd, "Flags", &out->flags) != ADB_OK ||
+        adb_rd_bytes(&rd, sizeof(out->domain_guid), "DomainGuid", &p) != ADB_OK)
         goto fail;
-    op = (uint16_t)(p[0] | (p[1] << 8));
     out->opcode = op;
-    out->flags = le32(p + 4);
-    memcpy(out->domain_guid, p + 8, 16);
+    memcpy(out->domain_guid, p, sizeof(out->domain_guid));
     if (op != DNS_NETLOGON_OP_RESPONSE_EX && op != DNS_NETLOGON_OP_UNKNOWN_EX) {
         adb_rd_fail(&rd, ADB_ERR_MALFORMED, "opcode",
                     "%u is not a NETLOGON_SAM_LOGON_RESPONSE_EX", op);
@@ -250,9 +246,9 @@ adb_err dns_netlogon_parse(const uint8_t *blob, size_t len, uint32_t ntver,
         adb_rd_remaining(&rd) > 8)
         nl_name(&rd, blob, len, "NextClosestSiteName", out->next_site,
                 sizeof(out->next_site));
-    if (adb_rd_bytes(&rd, 8, "NtVersion and tokens", &p) != ADB_OK)
+    if (adb_rd_u32(&rd, "NtVersion", &out->nt_version) != ADB_OK ||
+        adb_rd_skip(&rd, 4, "LmNtToken and Lm20Token") != ADB_OK)
         goto fail;
-    out->nt_version = le32(p);
     if (adb_rd_expect_end(&rd, "end of NETLOGON response") != ADB_OK)
         goto fail;
     return ADB_OK;

@@ -68,31 +68,41 @@ static void walk(const pac_info *info)
 
 /* The KDC's path: what MIT's parser accepts decodes in place from the
  * same bytes exactly as through MIT's buffer copies (same status, same
- * diagnostic, same SID list). */
-static void in_place_as_mit(const uint8_t *data, size_t size)
+ * diagnostic, same SID list), eagerly and with the GroupIds' entries made
+ * on demand (PAC_DECODE_LAZY_GROUPS, read through pac_sid_at). */
+static void in_place_as_mit(const uint8_t *data, size_t size,
+                            unsigned int flags)
 {
     krb5_pac kpac = NULL;
     pac_info *a = NULL, *b = NULL;
     adb_diag da = ADB_DIAG_INIT, db = ADB_DIAG_INIT;
+    pac_sid_entry tmp;
+    const pac_sid_entry *e;
     adb_err ea, eb;
     size_t i;
 
     if (krb5_pac_parse(ctx, data, size, &kpac) != 0)
         return;
     ea = pac_decode(ctx, kpac, &a, &da);
-    eb = pac_decode_in_place(ctx, kpac, data, size, &b, &db);
+    eb = pac_decode_in_place(ctx, kpac, data, size, flags, &b, &db);
     if (ea != eb || (a == NULL) != (b == NULL))
         abort();
     if (ea != ADB_OK &&
         (da.offset != db.offset || strcmp(da.detail, db.detail) != 0))
         abort();
     if (a != NULL) {
-        if (a->sid_count != b->sid_count)
+        if (a->sid_count != b->sid_count ||
+            pac_sid_at(b, b->sid_count, &tmp) != NULL ||
+            (b->lazy_group_sids && b->sids != NULL))
             abort();
-        for (i = 0; i < a->sid_count; i++)
-            if (!adb_sid_equal(&a->sids[i].sid, &b->sids[i].sid) ||
-                a->sids[i].attributes != b->sids[i].attributes)
+        for (i = 0; i < a->sid_count; i++) {
+            e = pac_sid_at(b, i, &tmp);
+            if (e == NULL || !adb_sid_equal(&a->sids[i].sid, &e->sid) ||
+                a->sids[i].attributes != e->attributes ||
+                a->sids[i].source != e->source ||
+                a->sids[i].index != e->index)
                 abort();
+        }
     }
     pac_info_free(a);
     pac_info_free(b);
@@ -116,6 +126,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         adb_diag_format(&diag, msg, sizeof(msg));
     }
-    in_place_as_mit(data, size);
+    in_place_as_mit(data, size, 0);
+    in_place_as_mit(data, size, PAC_DECODE_LAZY_GROUPS);
     return 0;
 }

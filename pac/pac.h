@@ -221,7 +221,10 @@ typedef struct pac_info {
     const pac_device_info *device_info;
 
     /* The user's SIDs in order: user, primary group, groups, ExtraSids,
-     * resource groups.  Empty (0, NULL) when there is no LOGON_INFO. */
+     * resource groups.  Empty (0, NULL) when there is no LOGON_INFO.
+     * NULL too, with sid_count entries all the same, after a lazy decode
+     * (lazy_group_sids below): read them with pac_sid_at(), which works
+     * for every pac_info. */
     size_t sid_count;
     const pac_sid_entry *sids;
 
@@ -236,6 +239,17 @@ typedef struct pac_info {
      * LOGON_INFO. */
     size_t logon_domain_sid_count;
     const pac_sid_entry *logon_domain_sids;
+
+    /* True only after a decode with PAC_DECODE_LAZY_GROUPS of a LOGON_INFO
+     * with GroupIds.  The GroupIds' entries (indexes 2 ..
+     * logon_domain_sid_count - 1) are then not made: sids and
+     * logon_domain_sids are NULL (so that no reader takes a list with
+     * holes for the whole), lazy_sids holds the entries that were made
+     * (user, primary group, then ExtraSids and resource groups: sid_count
+     * - group_count entries) and pac_sid_at() composes the others from
+     * logon_info.  False and NULL otherwise. */
+    bool lazy_group_sids;
+    const pac_sid_entry *lazy_sids;
 
     /* The device's SIDs from DEVICE_INFO in the same order; empty if none. */
     size_t device_sid_count;
@@ -286,9 +300,25 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
  * padding check (MIT's parser, which accepted @pac, does not make it).
  * Same results, ownership and errors as pac_decode(); @data is borrowed
  * and need not outlive the call (the pac_info holds no pointer into it).
+ * @flags: 0 or PAC_DECODE_LAZY_GROUPS (below).
  */
 adb_err pac_decode_in_place(krb5_context ctx, krb5_pac pac, const void *data,
-                            size_t len, pac_info **info_out, adb_diag *diag);
+                            size_t len, unsigned int flags,
+                            pac_info **info_out, adb_diag *diag);
+
+/* pac_decode_in_place() flags. */
+/* Leave the GroupIds entries of sids unmade (lazy_group_sids): a KDC
+ * judges a user's GroupIds by RID (map_evaluate) and needs the SIDs of the
+ * few that matched or were dropped only; pac_sid_at() composes them. */
+#define PAC_DECODE_LAZY_GROUPS 0x1u
+
+/*
+ * pac_sid_at - entry @i of @info->sids: a pointer into @info, or, for an
+ * entry a lazy decode left unmade, @tmp (caller-owned) filled with it.
+ * NULL if @i >= sid_count.  Valid while @info (and @tmp) live.
+ */
+const pac_sid_entry *pac_sid_at(const pac_info *info, size_t i,
+                                pac_sid_entry *tmp);
 
 /* pac_info_free - free @info and everything it points to.  NULL-safe. */
 void pac_info_free(pac_info *info);

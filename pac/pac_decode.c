@@ -159,14 +159,17 @@ static void put_rid(pac_sid_entry *e, const adb_sid *domain, uint32_t rid,
 }
 
 /* The user's SIDs from LOGON_INFO, in the documented order. */
-static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
+static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li,
+                                bool lazy)
 {
     const adb_sid *dom = &li->domain_sid;
     pac_sid_entry *e;
     size_t n = 2, k = 0;
     uint32_t i;
 
-    n += li->group_count;
+    lazy = lazy && li->group_count > 0;
+    if (!lazy)
+        n += li->group_count;       /* lazy: made on demand, not stored */
     n += li->extra_sid_count;
     if (li->has_resource_domain_sid)
         n += li->resource_group_count;
@@ -177,9 +180,8 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
     put_rid(&e[k++], dom, li->primary_group_rid, PAC_SE_GROUP_MANDATORY |
             PAC_SE_GROUP_ENABLED_BY_DEFAULT | PAC_SE_GROUP_ENABLED,
             PAC_SID_PRIMARY_GROUP, 0);
-    if (li->group_count > 0) {
-        /* GroupIds: one entry made once, copied whole, its RID set (the
-         * KDC expands every GroupId of every cross-realm request) */
+    if (!lazy && li->group_count > 0) {
+        /* GroupIds: one entry made once, copied whole, its RID set */
         pac_sid_entry tmpl;
         unsigned int last = dom->sub_count;
 
@@ -201,10 +203,16 @@ static adb_err expand_user_sids(pac_info *info, const pac_logon_info *li)
                     li->resource_groups[i].rid,
                     li->resource_groups[i].attributes,
                     PAC_SID_RESOURCE_GROUP, i);
-    info->sids = e;
-    info->sid_count = k;
-    info->logon_domain_sids = e;
     info->logon_domain_sid_count = 2 + (size_t)li->group_count;
+    if (lazy) {
+        info->lazy_group_sids = true;
+        info->lazy_sids = e;
+        info->sid_count = k + li->group_count;
+    } else {
+        info->sids = e;
+        info->logon_domain_sids = e;
+        info->sid_count = k;
+    }
     return ADB_OK;
 }
 
@@ -294,7 +302,8 @@ static adb_err check_duplicates(const raw_buffer *bufs, size_t n,
 
 /* Decode the buffers of a checked table into a new pac_info. */
 static adb_err decode_table(const raw_buffer *bufs, size_t n,
-                            pac_info **info_out, adb_diag *diag)
+                            unsigned int flags, pac_info **info_out,
+                            adb_diag *diag)
 {
     pac_info *info = NULL;
     pac_buffer_desc *descs;
@@ -341,7 +350,8 @@ static adb_err decode_table(const raw_buffer *bufs, size_t n,
     info->buffers = descs;
     info->buffer_count = n;
     if (info->logon_info != NULL) {
-        ret = expand_user_sids(info, info->logon_info);
+        ret = expand_user_sids(info, info->logon_info,
+                               (flags & PAC_DECODE_LAZY_GROUPS) != 0);
         if (ret)
             goto cleanup;
     }
@@ -360,8 +370,10 @@ cleanup:
     return ret;
 }
 
-adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
-                   adb_diag *diag_in)
+/* pac_decode() with @flags (PAC_DECODE_*). */
+static adb_err decode_copies(krb5_context ctx, krb5_pac pac,
+                             unsigned int flags, pac_info **info_out,
+                             adb_diag *diag_in)
 {
     adb_diag local = ADB_DIAG_INIT;
     adb_diag *diag = diag_in != NULL ? diag_in : &local;
@@ -409,13 +421,19 @@ adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
         bufs[nfetched].data = (const uint8_t *)copies[nfetched].data;
         bufs[nfetched].len = copies[nfetched].length;
     }
-    ret = decode_table(bufs, ntypes, info_out, diag);
+    ret = decode_table(bufs, ntypes, flags, info_out, diag);
 
 cleanup:
     for (i = 0; i < nfetched; i++)
         krb5_free_data_contents(ctx, &copies[i]);
     free(types);
     return ret;
+}
+
+adb_err pac_decode(krb5_context ctx, krb5_pac pac, pac_info **info_out,
+                   adb_diag *diag)
+{
+    return decode_copies(ctx, pac, 0, info_out, diag);
 }
 
 /*
@@ -499,7 +517,7 @@ adb_err pac_decode_blob(krb5_context ctx, const void *data, size_t len,
     if (!ret)
         ret = check_duplicates(bufs, n, diag);
     if (!ret)
-        ret = decode_table(bufs, n, info_out, diag);
+        ret = decode_table(bufs, n, 0, info_out, diag);
 
 cleanup:
     if (pac != NULL)
@@ -533,8 +551,8 @@ cleanup:
 }
 
 adb_err pac_decode_in_place(krb5_context ctx, krb5_pac pac, const void *data,
-                            size_t len, pac_info **info_out,
-                            adb_diag *diag_in)
+                            size_t len, unsigned int flags,
+                            pac_info **info_out, adb_diag *diag_in)
 {
     adb_diag local = ADB_DIAG_INIT;
     adb_diag *diag = diag_in != NULL ? diag_in : &local;
@@ -548,12 +566,36 @@ adb_err pac_decode_in_place(krb5_context ctx, krb5_pac pac, const void *data,
         return ADB_ERR_INVALID;
     /* Anything that does not line up with @pac: MIT's copies decide. */
     if (data == NULL || !table_matches(ctx, pac, data, len, bufs, &n))
-        return pac_decode(ctx, pac, info_out, diag_in);
+        return decode_copies(ctx, pac, flags, info_out, diag_in);
     diag->status = ADB_OK;
     ret = check_duplicates(bufs, n, diag);
     if (!ret)
-        ret = decode_table(bufs, n, info_out, diag);
+        ret = decode_table(bufs, n, flags, info_out, diag);
     return ret;
+}
+
+const pac_sid_entry *pac_sid_at(const pac_info *info, size_t i,
+                                pac_sid_entry *tmp)
+{
+    const pac_logon_info *li;
+    size_t ng;
+
+    if (info == NULL || i >= info->sid_count)
+        return NULL;
+    if (info->sids != NULL)
+        return &info->sids[i];
+    li = info->logon_info;
+    if (!info->lazy_group_sids || info->lazy_sids == NULL || li == NULL)
+        return NULL;                 /* no list (a pac_info made by hand) */
+    ng = li->group_count;
+    if (i < 2)
+        return &info->lazy_sids[i];
+    if (i - 2 >= ng)
+        return &info->lazy_sids[i - ng];
+    memset(tmp, 0, sizeof(*tmp));
+    put_rid(tmp, &li->domain_sid, li->groups[i - 2].rid,
+            li->groups[i - 2].attributes, PAC_SID_GROUP, (uint32_t)(i - 2));
+    return tmp;
 }
 
 void pac_info_free(pac_info *info)

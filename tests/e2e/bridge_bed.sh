@@ -22,15 +22,19 @@ cmd=$1 dir=$2
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd -P)
 
-# write_conf FILE REFUSE_WITHOUT_RIGHTS (ADB_AUDIT=off: no audit_log)
+# write_conf FILE REFUSE_WITHOUT_RIGHTS (ADB_AUDIT=off: no audit_log;
+# ADB_LOG_DECISIONS: log_decisions, default all (the tests read the ALLOW
+# lines); empty: unset, the product's default, as kdc_bench.sh runs it)
 write_conf() {
-  local audit="audit_log = $dir/audit.jsonl"
+  local audit="audit_log = $dir/audit.jsonl" logd="# log_decisions unset"
   [ "${ADB_AUDIT:-on}" != off ] || audit="# no audit_log"
+  [ -z "${ADB_LOG_DECISIONS-all}" ] || logd="log_decisions = ${ADB_LOG_DECISIONS-all}"
   cat >"$1.tmp" <<CONF
 [adbridge]
     local_realm = LOCAL.EXAMPLE
     local_domain_sid = S-1-5-21-1111111111-2222222222-3333333333
     $audit
+    $logd
 [trusts]
     AD.EXAMPLE.COM = {
         netbios_name = ADEX

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""dns_stub.py MODE ADDR PORT PIDFILE - a misbehaving server on loopback.
+"""dns_stub.py MODE ADDR PORT PIDFILE [UPSTREAM DELAY_MS] - a misbehaving
+server on loopback.
 
 MODE blackhole: reads UDP datagrams and accepts TCP connections, reads
                them, and never answers (a hung DNS server, or a hung KDC on
@@ -8,14 +9,26 @@ MODE blackhole: reads UDP datagrams and accepts TCP connections, reads
 MODE servfail: answers every DNS query (UDP and TCP) with RCODE SERVFAIL.
 MODE echo:     sends every UDP datagram / TCP record back (a server that
                answers, for probes that only ask "does it answer?").
+MODE delay:    a far DNS server: forwards every UDP query to UPSTREAM
+               (ADDR:PORT, a real DNS server on loopback) at once and holds
+               its answer DELAY_MS milliseconds before passing it on, so
+               each round trip costs DELAY_MS more (queries in flight
+               together are delayed together, as on a long link).  UDP
+               only; TCP connections are accepted and closed.
 
 Refuses any address outside 127.0.0.0/8.  Runs until killed.
 """
-import ipaddress, os, select, socket, struct, sys
+import ipaddress, os, select, socket, struct, sys, time
 
 mode, addr, port, pidfile = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 if not ipaddress.ip_address(addr).is_loopback:
     sys.exit("dns_stub: loopback addresses only")
+up, delay = None, 0.0
+if mode == "delay":
+    h, p = sys.argv[5].rsplit(":", 1)
+    up, delay = (h, int(p)), float(sys.argv[6]) / 1000.0
+    if not ipaddress.ip_address(h).is_loopback:
+        sys.exit("dns_stub: loopback upstreams only")
 u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 u.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 u.bind((addr, port))
@@ -26,6 +39,8 @@ t.listen(64)
 with open(pidfile, "w") as f:
     f.write("%d\n" % os.getpid())
 conns = []
+fwd = {}      # delay: upstream socket -> the client's address
+held = []     # delay: (due, answer, client address), in arrival order
 
 
 def servfail(q):
@@ -37,10 +52,24 @@ def servfail(q):
 
 
 while True:
-    r, _, _ = select.select([u, t] + conns, [], [])
+    now = time.monotonic()
+    while held and held[0][0] <= now:
+        _, a, peer = held.pop(0)
+        u.sendto(a, peer)
+    wait = max(0.0, held[0][0] - now) if held else None
+    r, _, _ = select.select([u, t] + conns + list(fwd), [], [], wait)
     for s in r:
-        if s is u:
+        if s in fwd:
+            a = s.recv(65535)
+            held.append((time.monotonic() + delay, a, fwd.pop(s)))
+            s.close()
+        elif s is u:
             data, peer = u.recvfrom(65535)
+            if mode == "delay":
+                f = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                f.connect(up)
+                f.send(data)
+                fwd[f] = peer
             if mode == "echo":
                 u.sendto(data, peer)
             if mode == "servfail":
@@ -49,7 +78,10 @@ while True:
                     u.sendto(a, peer)
         elif s is t:
             c, _ = t.accept()
-            conns.append(c)
+            if mode == "delay":
+                c.close()
+            else:
+                conns.append(c)
         else:
             data = s.recv(65535)
             if not data:

@@ -181,6 +181,29 @@ for pw in $(awk '{print $2}' "$USER_PASSWORDS_FILE") $(cat "$bed/secrets/trust.p
   ! grep -qF -- "$pw" "$audit" "$kdclog" || fail "a password appears in a log"
 done
 
+echo "== log_decisions unset, with an audit log: the KDC log gets the refusals only"
+ADB_LOG_DECISIONS= "$E2E_HOME/bridge_bed.sh" conf "$bed" true
+grep -q '^ *# log_decisions unset' "$conf" || fail "the bed's configuration still sets log_decisions"
+mark
+expect_ok alice
+expect_refused carol
+newlog >"$work/lines"
+! grep -q "adbridge: ALLOW cross-realm client alice@" "$work/lines" \
+  || { cat "$work/lines"; fail "default log_decisions: an ALLOW line for alice in the KDC log"; }
+grep -q "adbridge: REFUSE cross-realm client carol@AD.EXAMPLE.COM .*refusal no-rights" "$work/lines" \
+  || { cat "$work/lines"; fail "default log_decisions: no REFUSE line for carol"; }
+grep -q "TGS_REQ .*alice@AD.EXAMPLE.COM for $DEVICE_PRINCIPAL" "$work/lines" \
+  || { cat "$work/lines"; fail "default log_decisions: no MIT line for alice's ticket"; }
+newaudit >"$work/recs"
+$SYS_PY - "$work/recs" <<'PY' || fail "default log_decisions: the audit log lost a decision"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert any(r["client"] == "alice@AD.EXAMPLE.COM" and r["decision"] == "allow" for r in recs), recs
+assert any(r["client"] == "carol@AD.EXAMPLE.COM" and r["decision"] == "refuse" for r in recs), recs
+print("  KDC log: carol's refusal only; audit: both (%d records)" % len(recs))
+PY
+"$E2E_HOME/bridge_bed.sh" conf "$bed" true
+
 echo "== refuse_without_rights = false, picked up while the KDC runs"
 # bridge_bed.sh conf returns once the KDC will see the new file
 "$E2E_HOME/bridge_bed.sh" conf "$bed" false

@@ -202,6 +202,31 @@ static void full_file(void **state)
     conf_free(cfg);
 }
 
+/* log_decisions unset: refusals with an audit log (it has every decision),
+ * all without one; set, it is what it says either way. */
+static void log_decisions_default(void **state)
+{
+    conf_config *cfg;
+    (void)state;
+
+    cfg = load_ok(GLOBAL TRUST_OPEN TRUST_CLOSE);
+    assert_null(cfg->audit_log);
+    assert_int_equal(cfg->log_decisions, CONF_LOG_ALL);
+    conf_free(cfg);
+    cfg = load_ok(GLOBAL "    audit_log = /var/log/adbridge/audit.jsonl\n"
+                  TRUST_OPEN TRUST_CLOSE);
+    assert_int_equal(cfg->log_decisions, CONF_LOG_REFUSALS);
+    conf_free(cfg);
+    cfg = load_ok(GLOBAL "    audit_log = /var/log/adbridge/audit.jsonl\n"
+                  "    log_decisions = all\n" TRUST_OPEN TRUST_CLOSE);
+    assert_int_equal(cfg->log_decisions, CONF_LOG_ALL);
+    conf_free(cfg);
+    cfg = load_ok(GLOBAL "    log_decisions = refusals\n"
+                  TRUST_OPEN TRUST_CLOSE);
+    assert_int_equal(cfg->log_decisions, CONF_LOG_REFUSALS);
+    conf_free(cfg);
+}
+
 static void defaults(void **state)
 {
     conf_config *cfg = load_ok(GLOBAL TRUST_OPEN TRUST_CLOSE);
@@ -846,6 +871,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(full_file),
         cmocka_unit_test(defaults),
+        cmocka_unit_test(log_decisions_default),
         cmocka_unit_test(boolean_spellings),
         cmocka_unit_test(missing_file),
         cmocka_unit_test(syntax_errors),

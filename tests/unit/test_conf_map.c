@@ -69,22 +69,40 @@ static const conf_trust *trust_of(const conf_config *cfg)
 }
 
 /* Decode @bytes into a pac_info. */
-static pac_info *decode(const tb *bytes)
+/* @bytes decoded as a tool does (pac_decode_blob), or with @flags != 0 as
+ * the KDC does (parsed by MIT, then pac_decode_in_place with @flags). */
+static pac_info *decode_flags(const tb *bytes, unsigned int flags)
 {
     pac_info *info = NULL;
     adb_diag d = ADB_DIAG_INIT;
+    krb5_pac kpac = NULL;
     char buf[256];
-    adb_err ret = pac_decode_blob(kctx, bytes->p, bytes->len, &info, &d);
+    adb_err ret;
 
+    if (flags == 0) {
+        ret = pac_decode_blob(kctx, bytes->p, bytes->len, &info, &d);
+    } else {
+        assert_int_equal(krb5_pac_parse(kctx, bytes->p, bytes->len, &kpac),
+                         0);
+        ret = pac_decode_in_place(kctx, kpac, bytes->p, bytes->len, flags,
+                                  &info, &d);
+        krb5_pac_free(kctx, kpac);
+    }
     if (ret != ADB_OK)
         print_message("decode: %s\n", adb_diag_format(&d, buf, sizeof(buf)));
     assert_int_equal(ret, ADB_OK);
     return info;
 }
 
+static pac_info *decode(const tb *bytes)
+{
+    return decode_flags(bytes, 0);
+}
+
 /* A PAC like a cross-realm TGT's: LOGON_INFO from @li, REQUESTOR if
  * @requestor is not NULL, server and KDC signatures. */
-static pac_info *make_pac(const tb_logon *li, const char *requestor)
+static pac_info *make_pac_flags(const tb_logon *li, const char *requestor,
+                                unsigned int flags)
 {
     tb logon = { 0 }, req = { 0 }, s6 = { 0 }, s7 = { 0 }, pac = { 0 };
     tb_logon_map m;
@@ -103,13 +121,18 @@ static pac_info *make_pac(const tb_logon *li, const char *requestor)
     bufs[n++] = (tb_buf){ PAC_TYPE_SERVER_CHECKSUM, &s6 };
     bufs[n++] = (tb_buf){ PAC_TYPE_PRIVSVR_CHECKSUM, &s7 };
     tb_pac(&pac, bufs, n);
-    info = decode(&pac);
+    info = decode_flags(&pac, flags);
     tb_free(&logon);
     tb_free(&req);
     tb_free(&s6);
     tb_free(&s7);
     tb_free(&pac);
     return info;
+}
+
+static pac_info *make_pac(const tb_logon *li, const char *requestor)
+{
+    return make_pac_flags(li, requestor, 0);
 }
 
 /* The example user (alice, RID 1103, groups 513 1106 1107 1108 1109,
@@ -695,9 +718,9 @@ static void rid_path_equals_sid_path(void **state)
 
         for (variant = 0; variant < 3; variant++) {
             tb_logon li = tb_logon_example();
-            pac_info *pac, copy;
+            pac_info *pac, *lazy, copy;
             pac_sid_entry *sids;
-            map_result a, b;
+            map_result a, b, c;
 
             li.groups = groups;
             li.group_count = sizeof(groups) / sizeof(groups[0]);
@@ -708,6 +731,9 @@ static void rid_path_equals_sid_path(void **state)
                 li.group_count = 0;
             }
             pac = make_pac(&li, NULL);
+            /* the KDC's decode: GroupIds' entries made on demand */
+            lazy = make_pac_flags(&li, NULL, PAC_DECODE_LAZY_GROUPS);
+            assert_int_equal(lazy->lazy_group_sids, li.group_count > 0);
             assert_ptr_equal(pac->logon_domain_sids, pac->sids);
             copy = *pac;
             sids = calloc(pac->sid_count, sizeof(*sids));
@@ -718,6 +744,28 @@ static void rid_path_equals_sid_path(void **state)
                              ADB_OK);
             assert_int_equal(map_evaluate(cfg, trust_of(cfg), &copy, &b),
                              ADB_OK);
+            assert_int_equal(map_evaluate(cfg, trust_of(cfg), lazy, &c),
+                             ADB_OK);
+            assert_int_equal(a.refused, c.refused);
+            assert_int_equal(a.refusal, c.refusal);
+            assert_int_equal(a.rights, c.rights);
+            assert_int_equal(a.grant_count, c.grant_count);
+            for (i = 0; i < a.grant_count; i++) {
+                assert_int_equal(a.grants[i].right, c.grants[i].right);
+                assert_ptr_equal(a.grants[i].mapping, c.grants[i].mapping);
+                assert_true(adb_sid_equal(&a.grants[i].sid,
+                                          &c.grants[i].sid));
+                assert_int_equal(a.grants[i].source, c.grants[i].source);
+                assert_int_equal(a.grants[i].index, c.grants[i].index);
+            }
+            assert_int_equal(a.dropped_count, c.dropped_count);
+            for (i = 0; i < a.dropped_count; i++) {
+                assert_true(adb_sid_equal(&a.dropped[i].sid,
+                                          &c.dropped[i].sid));
+                assert_int_equal(a.dropped[i].rule, c.dropped[i].rule);
+                assert_int_equal(a.dropped[i].source, c.dropped[i].source);
+                assert_int_equal(a.dropped[i].index, c.dropped[i].index);
+            }
             assert_int_equal(a.refused, b.refused);
             assert_int_equal(a.refusal, b.refusal);
             assert_int_equal(a.rights, b.rights);
@@ -746,8 +794,10 @@ static void rid_path_equals_sid_path(void **state)
                 assert_int_equal(a.dropped_count, 1);   /* deny-only 1107 */
             map_result_free(&a);
             map_result_free(&b);
+            map_result_free(&c);
             free(sids);
             pac_info_free(pac);
+            pac_info_free(lazy);
         }
         conf_free(cfg);
     }

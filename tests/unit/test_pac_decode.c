@@ -417,16 +417,20 @@ static void real_ad_pacs(void **state)
 
 /* pac_decode_in_place(@kpac, @data, @len) gives exactly pac_decode(@kpac):
  * status, diagnostic and the decoded SIDs, names and buffers. */
-static void in_place_as_mit(krb5_pac kpac, const void *data, size_t len,
-                            const char *name)
+static void in_place_as_mit_flags(krb5_pac kpac, const void *data,
+                                  size_t len, const char *name,
+                                  unsigned int flags)
 {
     pac_info *a = NULL, *b = NULL;
     adb_diag da = ADB_DIAG_INIT, db = ADB_DIAG_INIT;
+    pac_sid_entry tmp;
+    const pac_sid_entry *e;
+    bool lazy;
     adb_err ea, eb;
     size_t k;
 
     ea = pac_decode(kctx, kpac, &a, &da);
-    eb = pac_decode_in_place(kctx, kpac, data, len, &b, &db);
+    eb = pac_decode_in_place(kctx, kpac, data, len, flags, &b, &db);
     if (ea != eb)
         fail_msg("%s: pac_decode %d, in place %d", name, (int)ea, (int)eb);
     if (ea != ADB_OK) {
@@ -447,12 +451,31 @@ static void in_place_as_mit(krb5_pac kpac, const void *data, size_t len,
     }
     assert_int_equal(a->sid_count, b->sid_count);
     assert_int_equal(a->logon_domain_sid_count, b->logon_domain_sid_count);
-    for (k = 0; k < a->sid_count; k++) {
-        assert_true(adb_sid_equal(&a->sids[k].sid, &b->sids[k].sid));
-        assert_int_equal(a->sids[k].attributes, b->sids[k].attributes);
-        assert_int_equal(a->sids[k].source, b->sids[k].source);
-        assert_int_equal(a->sids[k].index, b->sids[k].index);
+    assert_false(a->lazy_group_sids);
+    assert_null(a->lazy_sids);
+    /* lazy only when asked and there are GroupIds to leave unmade; then
+     * no list with holes is published */
+    lazy = (flags & PAC_DECODE_LAZY_GROUPS) != 0 && b->logon_info != NULL &&
+           b->logon_info->group_count > 0;
+    assert_int_equal(b->lazy_group_sids, lazy);
+    if (lazy) {
+        assert_null(b->sids);
+        assert_null(b->logon_domain_sids);
+        assert_non_null(b->lazy_sids);
     }
+    for (k = 0; k < a->sid_count; k++) {
+        e = pac_sid_at(b, k, &tmp);
+        assert_non_null(e);
+        /* made entries are the decoder's, unmade ones @tmp */
+        assert_int_equal(e == &tmp,
+                         lazy && k >= 2 && k < b->logon_domain_sid_count);
+        assert_true(adb_sid_equal(&a->sids[k].sid, &e->sid));
+        assert_int_equal(a->sids[k].attributes, e->attributes);
+        assert_int_equal(a->sids[k].source, e->source);
+        assert_int_equal(a->sids[k].index, e->index);
+        assert_ptr_equal(pac_sid_at(a, k, &tmp), &a->sids[k]);
+    }
+    assert_null(pac_sid_at(b, b->sid_count, &tmp));
     assert_int_equal(a->logon_info != NULL, b->logon_info != NULL);
     if (a->logon_info != NULL)
         assert_string_equal(a->logon_info->effective_name,
@@ -465,6 +488,14 @@ static void in_place_as_mit(krb5_pac kpac, const void *data, size_t len,
         assert_string_equal(a->upn_dns_info->upn, b->upn_dns_info->upn);
     pac_info_free(a);
     pac_info_free(b);
+}
+
+/* ... with both flag values: eager, and the KDC's lazy GroupIds. */
+static void in_place_as_mit(krb5_pac kpac, const void *data, size_t len,
+                            const char *name)
+{
+    in_place_as_mit_flags(kpac, data, len, name, 0);
+    in_place_as_mit_flags(kpac, data, len, name, PAC_DECODE_LAZY_GROUPS);
 }
 
 /* The KDC's path: the ticket's PAC bytes decoded in place give what MIT's
