@@ -206,25 +206,30 @@ static void full_file(void **state)
  * all without one; set, it is what it says either way. */
 static void log_decisions_default(void **state)
 {
-    conf_config *cfg;
+#define AUDIT "    audit_log = /var/log/adbridge/audit.jsonl\n"
+    static const struct {
+        const char *global;
+        conf_log_decisions want;
+    } cases[] = {
+        { "", CONF_LOG_ALL },
+        { AUDIT, CONF_LOG_REFUSALS },
+        { AUDIT "    log_decisions = all\n", CONF_LOG_ALL },
+        { "    log_decisions = refusals\n", CONF_LOG_REFUSALS },
+    };
+#undef AUDIT
+    char text[512];
+    size_t i;
     (void)state;
 
-    cfg = load_ok(GLOBAL TRUST_OPEN TRUST_CLOSE);
-    assert_null(cfg->audit_log);
-    assert_int_equal(cfg->log_decisions, CONF_LOG_ALL);
-    conf_free(cfg);
-    cfg = load_ok(GLOBAL "    audit_log = /var/log/adbridge/audit.jsonl\n"
-                  TRUST_OPEN TRUST_CLOSE);
-    assert_int_equal(cfg->log_decisions, CONF_LOG_REFUSALS);
-    conf_free(cfg);
-    cfg = load_ok(GLOBAL "    audit_log = /var/log/adbridge/audit.jsonl\n"
-                  "    log_decisions = all\n" TRUST_OPEN TRUST_CLOSE);
-    assert_int_equal(cfg->log_decisions, CONF_LOG_ALL);
-    conf_free(cfg);
-    cfg = load_ok(GLOBAL "    log_decisions = refusals\n"
-                  TRUST_OPEN TRUST_CLOSE);
-    assert_int_equal(cfg->log_decisions, CONF_LOG_REFUSALS);
-    conf_free(cfg);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        conf_config *cfg;
+
+        snprintf(text, sizeof(text), "%s%s%s%s", GLOBAL, cases[i].global,
+                 TRUST_OPEN, TRUST_CLOSE);
+        cfg = load_ok(text);
+        assert_int_equal(cfg->log_decisions, cases[i].want);
+        conf_free(cfg);
+    }
 }
 
 static void defaults(void **state)
