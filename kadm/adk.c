@@ -371,6 +371,18 @@ adb_err adk_princ_info(adk_db *db, const char *name, bool *exists,
     return err;
 }
 
+/* What a write with a password needs: the key/salt tuples of @etypes
+ * into @ks (8 entries) and @name parsed into *@p (the caller frees it). */
+static adb_err keyed_princ(adk_db *db, const char *name,
+                           const krb5_enctype *etypes, size_t n,
+                           const char *password, krb5_key_salt_tuple *ks,
+                           krb5_principal *p, char *msg, size_t msglen)
+{
+    if (password == NULL || ks_tuples(etypes, n, ks) != ADB_OK)
+        return ADB_ERR_INVALID;
+    return parse_princ(db, name, p, msg, msglen);
+}
+
 adb_err adk_create(adk_db *db, const char *name, const krb5_enctype *etypes,
                    size_t n, const char *password, char *msg, size_t msglen)
 {
@@ -380,9 +392,7 @@ adb_err adk_create(adk_db *db, const char *name, const krb5_enctype *etypes,
     kadm5_ret_t ret;
     adb_err err;
 
-    if (password == NULL || ks_tuples(etypes, n, ks) != ADB_OK)
-        return ADB_ERR_INVALID;
-    err = parse_princ(db, name, &p, msg, msglen);
+    err = keyed_princ(db, name, etypes, n, password, ks, &p, msg, msglen);
     if (err != ADB_OK)
         return err;
     memset(&ent, 0, sizeof(ent));
@@ -409,9 +419,7 @@ adb_err adk_chpass(adk_db *db, const char *name, const krb5_enctype *etypes,
     bool exists;
     adb_err err;
 
-    if (password == NULL || ks_tuples(etypes, n, ks) != ADB_OK)
-        return ADB_ERR_INVALID;
-    err = parse_princ(db, name, &p, msg, msglen);
+    err = keyed_princ(db, name, etypes, n, password, ks, &p, msg, msglen);
     if (err != ADB_OK)
         return err;
     ret = kadm5_chpass_principal_3(db->handle, p, keepold ? TRUE : FALSE,
