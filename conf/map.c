@@ -518,20 +518,32 @@ adb_err map_evaluate(const conf_config *config, const conf_trust *trust,
             else
                 keep[kn++] = (uint32_t)i;
         }
-        for (; i < nfast; i++) {
+        if (nfast > i) {
+            /* GroupIds: the domain's rule, deny-only ones dropped.  The
+             * hot loop of a cross-realm request (a user may be in
+             * hundreds of groups): the rule bytes are set at once and only
+             * the exceptions are looked at one by one. */
             const pac_group *g = &li->groups[i - 2];
-            map_drop_rule rule = dom_rule;
+            size_t first = i;
 
-            if (rule == MAP_KEEP &&
-                (g->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0)
-                rule = MAP_DROP_DENY_ONLY;
-            rules[i] = (uint8_t)((unsigned)rule | RULE_IN_DOMAIN);
-            if (rule != MAP_KEEP)
-                dn++;
-            else if (!rid_filter ||
-                     (((rid_bits >> (g->rid & 63u)) & 1u) != 0 &&
-                      rid_in(dom_rids, dom_rid_count, g->rid)))
-                keep[kn++] = (uint32_t)i;
+            memset(&rules[first], (int)((unsigned)dom_rule | RULE_IN_DOMAIN),
+                   nfast - first);
+            if (dom_rule != MAP_KEEP) {
+                dn += nfast - first;
+            } else {
+                for (; i < nfast; i++, g++) {
+                    if ((g->attributes & PAC_SE_GROUP_USE_FOR_DENY_ONLY) != 0) {
+                        rules[i] = (uint8_t)((unsigned)MAP_DROP_DENY_ONLY |
+                                             RULE_IN_DOMAIN);
+                        dn++;
+                    } else if (!rid_filter ||
+                               (((rid_bits >> (g->rid & 63u)) & 1u) != 0 &&
+                                rid_in(dom_rids, dom_rid_count, g->rid))) {
+                        keep[kn++] = (uint32_t)i;
+                    }
+                }
+            }
+            i = nfast;
         }
         for (i = nfast; i < pac->sid_count; i++) {
             const pac_sid_entry *e = pac_sid_at(pac, i, &tmp);
