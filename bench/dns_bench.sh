@@ -10,7 +10,8 @@
 #      (dns_lookup_kdc = true) vs the adbridge locate plugin, against the
 #      dnsmasq directly and through a forwarder adding DNS_BENCH_FAR_MS
 #      (2) ms per round trip (dns_stub.py delay): the slope is the number
-#      of round trips each waits for;
+#      of round trips each waits for; and the plugin alone in parts
+#      (dlopen, init, first and second lookup: bench_locate_parts);
 #   3. 20 consecutive kinit processes while the first-priority KDC hangs
 #      (reads UDP/TCP 88, never answers): MIT's built-in lookup vs the
 #      plugin, extra time over a healthy kinit.
@@ -25,7 +26,7 @@ for c in dnsmasq krb5kdc kdb5_util kadmin.local kinit unshare; do
   command -v $c >/dev/null || { echo "dns_bench: missing $c" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "dns_bench: needs root" >&2; exit 1; }
-cmake --build "$build" --target bench_dns bench_locate adbridge_locate >/dev/null
+cmake --build "$build" --target bench_dns bench_locate bench_locate_parts adbridge_locate >/dev/null
 w=$(mktemp -d)
 cleanup() { for f in "$w"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null; done; rm -rf "$w"; }
 trap cleanup EXIT
@@ -174,6 +175,18 @@ awk -v mn="$(cat "$w/cold.mit.near")" -v mf="$(cat "$w/cold.mit.far")" \
 rm -f "$w"/state/failover.*
 for i in $(seq 1 "$R2"); do locate_us adb "$w/resolv.ok"; done | cut -d' ' -f1 | med >"$w/warm.adb"
 echo "  adbridge plugin, near, first KDC known good (no probe): $(cat "$w/warm.adb") us"
+# the plugin's part of it, loaded as libkrb5 loads it (bench_locate_parts)
+: >"$w/parts.all"
+for i in $(seq 1 "$R2"); do
+  rm -f "$w"/state/failover.*
+  KRB5_CONFIG=$w/krb5.adb.conf ADBRIDGE_CONFIG=$w/adbridge.conf ADBRIDGE_STATE_DIR=$w/state \
+    unshare -m /bin/bash -c 'mount --bind "$1" /etc/resolv.conf && exec "$2" "$3" "$4"' \
+    _ "$w/resolv.ok" "$build/bench/bench_locate_parts" "$w/plugins/adbridge_locate.so" $R >>"$w/parts.all"
+done
+for c in 1 2 3 4; do cut -d' ' -f$c <"$w/parts.all" | med >"$w/parts.$c"; done
+echo "  adbridge plugin, near, in parts (bench_locate_parts, medians): dlopen of the plugin and libcares"
+echo "    $(cat "$w/parts.1") us, init $(cat "$w/parts.2") us, first lookup $(cat "$w/parts.3") us (configuration, c-ares"
+echo "    channel, all queries, first-KDC probe), second lookup $(cat "$w/parts.4") us"
 echo
 echo "== 3. $N consecutive kinit processes, first-priority KDC hung"
 for mode in mit adb; do

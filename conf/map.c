@@ -277,7 +277,10 @@ static adb_err map_rights(const conf_config *config, const conf_trust *trust,
      * SIDs need no hash.  A superset is enough: every mapping is looked
      * at, whatever its kind. */
     rid_filter = domain_rids(trust, dom_rids, &dom_rid_count, &rid_bits);
-    matches = adb_arena_array_uninit(&r->arena, keep_count + 1,
+    /* each mapping matches once at most (seen[]), the user name's too */
+    matches = adb_arena_array_uninit(&r->arena,
+                                     (keep_count < trust->map_count ?
+                                      keep_count : trust->map_count) + 1,
                                      sizeof(*matches));
     seen = adb_arena_array(&r->arena, trust->map_count, sizeof(*seen));
     if (matches == NULL || seen == NULL) {

@@ -243,6 +243,19 @@ static bool parse_failed(int st, const char *kind, dns_answer **a,
     return false;
 }
 
+/* True, with @why and *@ret set, once @n records of @type are more than an
+ * answer may hold. */
+static bool over_limit(size_t n, const char *type, adb_err *ret, char *why,
+                       size_t whylen)
+{
+    if (n <= DNS_MAX_SRV_PER_ANSWER)
+        return false;
+    snprintf(why, whylen, "more than %d %s records", DNS_MAX_SRV_PER_ANSWER,
+             type);
+    *ret = ADB_ERR_LIMIT;
+    return true;
+}
+
 static adb_err parse_srv(const uint8_t *msg, size_t len, const dns_walk *w,
                          dns_answer **out, char *why, size_t whylen)
 {
@@ -255,14 +268,9 @@ static adb_err parse_srv(const uint8_t *msg, size_t len, const dns_walk *w,
     st = ares_parse_srv_reply(msg, (int)len, &list);
     if (parse_failed(st, "SRV", &a, &ret, why, whylen))
         goto cleanup;
-    for (r = list; r != NULL; r = r->next) {
-        if (++n > DNS_MAX_SRV_PER_ANSWER) {
-            snprintf(why, whylen, "more than %d SRV records",
-                     DNS_MAX_SRV_PER_ANSWER);
-            ret = ADB_ERR_LIMIT;
+    for (r = list; r != NULL; r = r->next)
+        if (over_limit(++n, "SRV", &ret, why, whylen))
             goto cleanup;
-        }
-    }
     a = dns_answer_new(DNS_Q_OK, n, w->nglue);
     if (a == NULL) {
         ret = ADB_ERR_NOMEM;
@@ -380,14 +388,9 @@ static adb_err parse_uri(const uint8_t *msg, size_t len, dns_answer **out,
     st = ares_parse_uri_reply(msg, (int)len, &list);
     if (parse_failed(st, "URI", &a, &ret, why, whylen))
         goto cleanup;
-    for (r = list; r != NULL; r = r->next) {
-        if (++n > DNS_MAX_SRV_PER_ANSWER) {
-            snprintf(why, whylen, "more than %d URI records",
-                     DNS_MAX_SRV_PER_ANSWER);
-            ret = ADB_ERR_LIMIT;
+    for (r = list; r != NULL; r = r->next)
+        if (over_limit(++n, "URI", &ret, why, whylen))
             goto cleanup;
-        }
-    }
     a = dns_answer_new(DNS_Q_OK, n, 0);
     if (a == NULL) {
         ret = ADB_ERR_NOMEM;
