@@ -7,7 +7,7 @@
 #
 # BUILD_DIR is a CMake build tree of this project; kdc_load and adbridge_kdb
 # are built in it first.  Needs root (network namespaces, Samba AD DC,
-# krb5kdc) and valgrind.  Three parts, all on one bed, one KDC at a time:
+# krb5kdc) and valgrind.  The parts, all on one bed:
 #
 #  1. throughput: TGS-REQs for HTTP/device1.local.example@LOCAL.EXAMPLE with
 #     erin's cross-realm TGT (322 groups in AD's PAC), krb5kdc restarted on
@@ -15,15 +15,23 @@
 #     buffers copied + one indicator) and adb_ind (the indicator only), and
 #     adbridge with the rights and groups profiles; median rates and their
 #     ratios (issue #8: adbridge/db2 >= 0.92, groups/copy >= 0.97);
+#  1b. concurrent: the same five backends as five krb5kdc processes at
+#     once, on one CPU, each under its own load for the same CC_TIME
+#     seconds: every moment of the host's noise falls on all five alike,
+#     and each KDC's CPU time per request (/proc/PID/schedstat) gives its
+#     capacity; the same ratios, paired within each of CC_ROUNDS rounds
+#     (part 1's rates, one backend after another, vary by 10-20 % between
+#     slices of a few seconds on a shared VM);
 #  2. memory: VmRSS/VmHWM of a fresh krb5kdc after MEM_POINTS requests, for
 #     both backends;
 #  3. valgrind: krb5kdc with the module under valgrind --leak-check=full for
 #     alice, erin (allowed) and carol (refused), stopped with SIGTERM.
 #
 # Environment (defaults in brackets): ROUNDS [6] ROUND_TIME seconds [5]
-# PROCS load processes [2] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
-# VG_COUNT requests per user under valgrind [100] PARTS [throughput work
-# memory valgrind; also: profile] PIN [on with 2 or more CPUs: krb5kdc runs on the last
+# PROCS load processes [2] CC_ROUNDS [4] CC_TIME seconds [20] CC_PROCS load
+# processes per KDC in part 1b [3] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
+# VG_COUNT requests per user under valgrind [100] PARTS [throughput
+# concurrent work memory valgrind; also: profile] PIN [on with 2 or more CPUs: krb5kdc runs on the last
 # CPU, kdc_load on the others (taskset), which steadies the rates a lot on
 # a small VM; off] AUDIT
 # [on: adbridge's audit_log is set; off: not] KDC_BENCH_DIR bed directory [a
@@ -48,7 +56,10 @@ PROCS=${PROCS:-2}
 MEM_POINTS=${MEM_POINTS:-1000 10000 100000}
 VG_COUNT=${VG_COUNT:-100}
 WORK_COUNT=${WORK_COUNT:-500}
-PARTS=${PARTS:-throughput work memory valgrind}
+CC_ROUNDS=${CC_ROUNDS:-8}
+CC_TIME=${CC_TIME:-10}
+CC_PROCS=${CC_PROCS:-3}
+PARTS=${PARTS:-throughput concurrent work memory valgrind}
 AUDIT=${AUDIT:-on}
 part() { case " $PARTS " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 ncpu=$(nproc)
@@ -86,13 +97,19 @@ fi
 KDC_PID=
 bed_up=
 
+CC_PIDS=()   # part 1b's KDCs
+
 cleanup() {
-    local rc=$?
+    local rc=$? p
     trap - EXIT INT TERM
     if [ -n "$KDC_PID" ] && kill -0 "$KDC_PID" 2>/dev/null; then
         kill -TERM "$KDC_PID" 2>/dev/null || true
         wait "$KDC_PID" 2>/dev/null || true
     fi
+    for p in "${CC_PIDS[@]}"; do
+        kill -TERM "$p" 2>/dev/null || true
+        wait "$p" 2>/dev/null || true
+    done
     if [ -n "$bed_up" ] || [ -f "$bed/env" ]; then
         "$BRIDGE_BED" down "$bed" >/dev/null 2>&1 || echo "kdc_bench: bridge_bed.sh down $bed failed" >&2
     fi
@@ -347,6 +364,144 @@ printf 'KDC capacity ratios (CPU per request; the rate ratios if krb5kdc were th
     "$(ratio "${mc[db2]}" "${mc[adbridge]}")" "$(ratio "${mc[adb_copy]}" "${mc[adbridge]}")" \
     "$(ratio "${mc[db2]}" "${mc[adb_copy]}")"
 echo "tickets: db2 ${tkt[db2]} bytes, adb_copy ${tkt[adb_copy]} bytes, adbridge ${tkt[adbridge]} bytes (rights profile; <= 1465 to fit MIT's UDP limit: $([ "${tkt[adbridge]}" -le 1465 ] && echo PASS || echo BELOW)), adb_groups ${tkt[adb_groups]} bytes"
+fi
+
+# ------------------------------------------------------ 1b. concurrent --
+# The five backends at once: five krb5kdc processes on the KDC's CPU (one
+# port each, in the bed's namespace), each under a load of its own for the
+# same seconds.  The host's noise then falls on all five alike, and each
+# KDC's own CPU time per request is its capacity.
+
+# cc_stop: stop part 1b's KDCs
+cc_stop() {
+    local p i
+    for p in "${CC_PIDS[@]}"; do
+        kill -TERM "$p" 2>/dev/null || true
+    done
+    for p in "${CC_PIDS[@]}"; do
+        for i in $(seq 1 600); do
+            alive "$p" || break
+            sleep 0.1
+        done
+        ! alive "$p" || die "krb5kdc $p did not stop"
+        wait "$p" 2>/dev/null || true
+    done
+    CC_PIDS=()
+}
+
+# cc_load BACKEND [kdc_load options...]: kdc_load as erin against BACKEND's KDC
+cc_load() {
+    local b=$1
+    shift
+    "$TESTBED" exec "$bed" env KRB5_CONFIG="$bed/cc-$b.krb5.conf" "${load_pin[@]}" "$load" \
+        --ccache "$CCACHE_DIR/erin" --service "$DEVICE_PRINCIPAL" "$@"
+}
+
+# schedstat_ns PID: the CPU time PID has run, in nanoseconds
+schedstat_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
+
+# cc_start: part 1b's five KDCs, started afresh (new address-space
+# layouts: one process's layout can make it a few per cent faster or
+# slower for its whole life), each warmed up with 200 requests
+cc_start() {
+    local b c k port=8801 i
+    for b in $BACKENDS; do
+        c=$bed/cc-$b.kdc.conf k=$bed/cc-$b.krb5.conf
+        sed "s/$LOCAL_KDC_IP:88\$/$LOCAL_KDC_IP:$port/" "$(backend_conf "$b")" >"$c"
+        [ "$(grep -c "$LOCAL_KDC_IP:$port\$" "$c")" -ge 2 ] || die "could not derive $c"
+        sed "s/kdc = $LOCAL_KDC_IP\$/kdc = $LOCAL_KDC_IP:$port/" "$bed/krb5.conf" >"$k"
+        grep -q "kdc = $LOCAL_KDC_IP:$port\$" "$k" || die "could not derive $k"
+        ip netns exec "$NETNS" env KRB5_KDC_PROFILE="$c" setsid "${kdc_pin[@]}" \
+            krb5kdc -n -r "$LOCAL_REALM" -P "$bed/run/cc-$b.pid" \
+            </dev/null >>"$bed/log/krb5kdc.out" 2>&1 &
+        cc_pid[$b]=$!
+        CC_PIDS+=("$!")
+        cc_port[$b]=$port
+        port=$((port + 1))
+    done
+    for b in $BACKENDS; do
+        for i in $(seq 1 1200); do
+            ip netns exec "$NETNS" ss -Hltn 2>/dev/null | grep -q "$LOCAL_KDC_IP:${cc_port[$b]} " && break
+            alive "${cc_pid[$b]}" || die "krb5kdc ($b) exited at start; see $bed/log/krb5kdc.out"
+            sleep 0.1
+        done
+        [ "$i" -lt 1200 ] || die "krb5kdc ($b) did not listen within 120 s"
+        cc_load "$b" --count 200 --procs "$CC_PROCS" >/dev/null || die "warm-up of $b failed"
+    done
+}
+
+if part concurrent; then
+echo
+echo "== 1b. concurrent: the five backends as five krb5kdc processes at once on the KDC's CPU, each under its own"
+echo "kdc_load --procs $CC_PROCS (erin, as in part 1) for the same $CC_TIME s; $CC_ROUNDS rounds, the five started afresh in each.  cpu_us: the KDC's CPU time per"
+echo "request (/proc/PID/schedstat); a ratio x/base is base's cpu_us over x's, the rate ratio of two KDCs that each had"
+echo "the CPU to themselves.  share: the part of the round's wall time the KDC ran."
+kdc_stop
+declare -A cc_pid=() cc_port=()
+printf '%-6s %-10s %9s %8s %8s %7s\n' round backend requests "req/s" cpu_us share
+declare -a q_adb_db2=() q_grp_copy=() q_ind_db2=() q_adb_ind=() q_copy_db2=() q_busy=()
+declare -A cc_cpus=()
+for r in $(seq 1 "$CC_ROUNDS"); do
+    declare -A ns0=() ns1=() lp=() cpr=()
+    cc_start
+    off=$(stat -c %s "$kdclog")
+    for b in $BACKENDS; do ns0[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
+    t0=$(date +%s%N)
+    for b in $BACKENDS; do
+        cc_load "$b" --time "$CC_TIME" --procs "$CC_PROCS" >"$bed/cc-$b.out" 2>&1 &
+        lp[$b]=$!
+    done
+    for b in $BACKENDS; do
+        wait "${lp[$b]}" || die "kdc_load against $b failed: $(cat "$bed/cc-$b.out")"
+    done
+    t1=$(date +%s%N)
+    for b in $BACKENDS; do ns1[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
+    busy=0
+    for b in $BACKENDS; do
+        o=$(cat "$bed/cc-$b.out")
+        n=$(kv "$o" requests)
+        logged=$(tail -c +$((off + 1)) "$kdclog" |
+            grep -c "krb5kdc\\[${cc_pid[$b]}\\](info): TGS_REQ .*erin@$AD_REALM for $DEVICE_PRINCIPAL" || true)
+        [ "$logged" = "$n" ] || die "kdc_load sent $n requests to $b, its KDC logged $logged TGS_REQs"
+        cpr[$b]=$(awk -v a="${ns0[$b]}" -v z="${ns1[$b]}" -v n="$n" 'BEGIN { printf "%.1f", (z - a) / 1e3 / n }')
+        share=$(awk -v a="${ns0[$b]}" -v z="${ns1[$b]}" -v w=$((t1 - t0)) 'BEGIN { printf "%.3f", (z - a) / w }')
+        busy=$(awk -v x="$busy" -v y="$share" 'BEGIN { printf "%.3f", x + y }')
+        printf '%-6s %-10s %9s %8s %8s %7s\n' "$r" "$b" "$n" "$(kv "$o" rate)" "${cpr[$b]}" "$share"
+        cc_cpus[$b]="${cc_cpus[$b]:-} ${cpr[$b]}"
+    done
+    q_busy+=("$busy")
+    q_adb_db2+=("$(ratio "${cpr[db2]}" "${cpr[adbridge]}")")
+    q_grp_copy+=("$(ratio "${cpr[adb_copy]}" "${cpr[adb_groups]}")")
+    q_ind_db2+=("$(ratio "${cpr[db2]}" "${cpr[adb_ind]}")")
+    q_adb_ind+=("$(ratio "${cpr[adb_ind]}" "${cpr[adbridge]}")")
+    q_copy_db2+=("$(ratio "${cpr[db2]}" "${cpr[adb_copy]}")")
+    echo "round $r: adbridge/db2 ${q_adb_db2[-1]}, groups/copy ${q_grp_copy[-1]}, adb_ind/db2 ${q_ind_db2[-1]}, adbridge/ind ${q_adb_ind[-1]}, adb_copy/db2 ${q_copy_db2[-1]}; KDC CPU busy $busy"
+    cc_stop
+    unset ns0 ns1 lp cpr
+done
+echo
+mb=$(median "${q_busy[@]}")
+declare -A ccm=()
+for b in $BACKENDS; do
+    # shellcheck disable=SC2086
+    ccm[$b]=$(median ${cc_cpus[$b]})
+done
+echo "median cpu_us: db2 ${ccm[db2]}, adb_copy ${ccm[adb_copy]}, adbridge ${ccm[adbridge]}, adb_groups ${ccm[adb_groups]}, adb_ind ${ccm[adb_ind]} (five KDCs share the CPU's caches: higher than part 1's)"
+cc_target=$(median "${q_adb_db2[@]}") cc_groups=$(median "${q_grp_copy[@]}")
+printf 'concurrent adbridge/db2 = %s (median of %s paired rounds, %s to %s); rights profile, issue #8 target >= 0.92: %s\n' \
+    "$cc_target" "$CC_ROUNDS" "$(printf '%s\n' "${q_adb_db2[@]}" | sort -g | head -1)" \
+    "$(printf '%s\n' "${q_adb_db2[@]}" | sort -g | tail -1)" \
+    "$(awk -v x="$cc_target" 'BEGIN { print (x >= 0.92) ? "PASS" : "BELOW" }')"
+printf 'concurrent groups/copy  = %s (%s to %s); groups profile, target >= 0.97: %s\n' \
+    "$cc_groups" "$(printf '%s\n' "${q_grp_copy[@]}" | sort -g | head -1)" \
+    "$(printf '%s\n' "${q_grp_copy[@]}" | sort -g | tail -1)" \
+    "$(awk -v x="$cc_groups" 'BEGIN { print (x >= 0.97) ? "PASS" : "BELOW" }')"
+echo "concurrent adb_ind/db2 = $(median "${q_ind_db2[@]}") (MIT's indicator CAMMAC), adbridge/ind = $(median "${q_adb_ind[@]}") (adbridge's own cost, rights profile), adb_copy/db2 = $(median "${q_copy_db2[@]}")"
+if awk -v x="$mb" 'BEGIN { exit !(x < 0.9) }'; then
+    echo "WARNING: the KDC CPU was busy only $mb of the time: the load generators, not the KDCs, set the pace; the ratios compare CPU per request all the same"
+else
+    echo "KDC CPU busy (median over rounds): $mb of the time"
+fi
 fi
 
 # ------------------------------------------------------------ 2. work --

@@ -937,17 +937,18 @@ static krb5_error_code adb_check_policy_tgs(krb5_context ctx,
     will_issue = found && !(server->attributes &
                             KRB5_KDB_NO_AUTH_DATA_REQUIRED) && !anon &&
                  !realm_disables_pac(ctx, &server->princ->realm);
+    /* the common case first: issue_pac() decides (and reads the
+     * service's attributes itself) */
+    if (will_issue && stray == 0 && stray2 == 0)
+        goto cleanup;
     if (krb5_dbe_get_string(ctx, server, "adbridge_require", &require) != 0)
         require = NULL;
-    if (krb5_dbe_get_string(ctx, server, "adbridge_pac", &profile) != 0)
-        profile = NULL;
     pending_request(pending, &req);
-    req.profile = profile;
-    /* the common case first: issue_pac() decides */
-    if (will_issue && req.stray_pacs == 0)
-        goto cleanup;
     if (req.kind == KDC_KIND_LOCAL_TGS && require == NULL)
         goto cleanup;              /* nothing of adbridge's to check */
+    if (krb5_dbe_get_string(ctx, server, "adbridge_pac", &profile) != 0)
+        profile = NULL;
+    req.profile = profile;
 
     config = kdc_bridge_config(bridge, now);
     if (krb5_unparse_name(ctx, server->princ, &sname) != 0)
