@@ -188,20 +188,26 @@ alive() {
     [ -n "$st" ] && [ "$st" != Z ]
 }
 
+# reap PID: wait up to 60 s for a signalled krb5kdc PID to be gone
+reap() {
+    local i
+    for i in $(seq 1 600); do
+        # a zombie (ours not yet waited for, or the bed's first KDC, which
+        # pid 1 reaps lazily) still answers kill -0
+        alive "$1" || break
+        sleep 0.1
+    done
+    ! alive "$1" || die "krb5kdc $1 did not stop"
+    wait "$1" 2>/dev/null || true
+}
+
 kdc_stop() {
-    local pid=${KDC_PID:-} i
+    local pid=${KDC_PID:-}
     [ -n "$pid" ] || pid=$(cat "$bed/run/krb5kdc.pid" 2>/dev/null || true)
     KDC_PID=
     [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
     kill -TERM "$pid" 2>/dev/null || true
-    for i in $(seq 1 600); do
-        # a zombie (ours not yet waited for, or the bed's first KDC, which
-        # pid 1 reaps lazily) still answers kill -0
-        alive "$pid" || break
-        sleep 0.1
-    done
-    ! alive "$pid" || die "krb5kdc $pid did not stop"
-    wait "$pid" 2>/dev/null || true
+    reap "$pid"
 }
 
 kdc_listening() {
@@ -374,17 +380,12 @@ fi
 
 # cc_stop: stop part 1b's KDCs
 cc_stop() {
-    local p i
+    local p
     for p in "${CC_PIDS[@]}"; do
         kill -TERM "$p" 2>/dev/null || true
     done
     for p in "${CC_PIDS[@]}"; do
-        for i in $(seq 1 600); do
-            alive "$p" || break
-            sleep 0.1
-        done
-        ! alive "$p" || die "krb5kdc $p did not stop"
-        wait "$p" 2>/dev/null || true
+        reap "$p"
     done
     CC_PIDS=()
 }
