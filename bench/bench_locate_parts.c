@@ -40,21 +40,35 @@ static krb5_error_code count_cb(void *data, int socktype, struct sockaddr *sa)
 
 int main(int argc, char **argv)
 {
-    const krb5plugin_service_locate_ftable *ft;
-    krb5_context ctx;
+    const krb5plugin_service_locate_ftable *ft = NULL;
+    krb5_context ctx = NULL;
     struct timespec t;
-    void *handle, *blob = NULL;
+    void *handle = NULL, *blob = NULL;
     long us[4];
-    int n = 0;
+    int n = 0, rc = 1;
 
-    if (argc != 3 || krb5_init_context(&ctx) != 0)
+    if (argc != 3) {
+        fprintf(stderr, "usage: %s PLUGIN REALM\n", argv[0]);
         return 2;
+    }
+    if (krb5_init_context(&ctx) != 0) {
+        fprintf(stderr, "bench_locate_parts: no krb5 context\n");
+        return 2;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t);
     handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     us[0] = since_us(&t);
-    ft = handle != NULL ? dlsym(handle, "service_locator") : NULL;
-    if (ft == NULL || ft->init(ctx, &blob) != 0)
-        return 1;
+    if (handle == NULL) {
+        fprintf(stderr, "bench_locate_parts: %s\n", dlerror());
+        goto cleanup;
+    }
+    ft = dlsym(handle, "service_locator");
+    if (ft == NULL || ft->init(ctx, &blob) != 0) {
+        fprintf(stderr, "bench_locate_parts: %s: no service_locator, or its "
+                "init failed\n", argv[1]);
+        ft = NULL;
+        goto cleanup;
+    }
     us[1] = since_us(&t);
     ft->lookup(blob, locate_service_kdc, argv[2], SOCK_DGRAM, AF_UNSPEC,
                count_cb, &n);
@@ -63,7 +77,12 @@ int main(int argc, char **argv)
                count_cb, &n);
     us[3] = since_us(&t);
     printf("%ld %ld %ld %ld %d\n", us[0], us[1], us[2], us[3], n);
-    ft->fini(blob);
-    krb5_free_context(ctx);          /* the module stays loaded: one shot */
-    return n > 0 ? 0 : 1;
+    rc = n > 0 ? 0 : 1;
+
+cleanup:
+    if (ft != NULL)
+        ft->fini(blob);
+    /* the module stays loaded (no dlclose): one shot */
+    krb5_free_context(ctx);
+    return rc;
 }

@@ -22,19 +22,23 @@
 #     capacity; the same ratios, paired within each of CC_ROUNDS rounds
 #     (part 1's rates, one backend after another, vary by 10-20 % between
 #     slices of a few seconds on a shared VM);
-#  2. memory: VmRSS/VmHWM of a fresh krb5kdc after MEM_POINTS requests, for
-#     both backends;
-#  3. valgrind: krb5kdc with the module under valgrind --leak-check=full for
+#  2. work: user-space instructions (callgrind) and system calls (strace)
+#     per request, adbridge's functions; 2b. profile (not in the default
+#     PARTS): KDC CPU per request by shared object (perf);
+#  3. memory: VmRSS/VmHWM of a fresh krb5kdc after MEM_POINTS requests, for
+#     db2 and adbridge;
+#  4. valgrind: krb5kdc with the module under valgrind --leak-check=full for
 #     alice, erin (allowed) and carol (refused), stopped with SIGTERM.
 #
 # Environment (defaults in brackets): ROUNDS [6] ROUND_TIME seconds [5]
-# PROCS load processes [2] CC_ROUNDS [4] CC_TIME seconds [20] CC_PROCS load
+# PROCS load processes [2] CC_ROUNDS [8] CC_TIME seconds [10] CC_PROCS load
 # processes per KDC in part 1b [3] WORK_COUNT [500] MEM_POINTS [1000 10000 100000]
 # VG_COUNT requests per user under valgrind [100] PARTS [throughput
 # concurrent work memory valgrind; also: profile] PIN [on with 2 or more CPUs: krb5kdc runs on the last
 # CPU, kdc_load on the others (taskset), which steadies the rates a lot on
 # a small VM; off] AUDIT
-# [on: adbridge's audit_log is set; off: not] KDC_BENCH_DIR bed directory [a
+# [on: adbridge's audit_log is set; off: not, and log_decisions = refusals,
+# so that an allowed request writes no record of adbridge's at all] KDC_BENCH_DIR bed directory [a
 # new mktemp -d, deleted at the end].  A benchmark, not a test: it prints figures; the exit
 # status is non-zero only if something could not run (a request failed, the
 # KDC's log does not show one TGS-REQ per request, the bed did not come up).
@@ -147,7 +151,11 @@ echo "# bringing up the test bed in $bed (Samba AD + MIT KDC with adbridge) ..."
 # the e2e tests' bed and configuration (rid:1103 admin, rid:1104 viewer,
 # refuse_without_rights: erin is in PBX Viewers, so the full path runs)
 bed_up=1
-ADB_AUDIT=$AUDIT ADB_LOG_DECISIONS= "$BRIDGE_BED" up "$bed" "$moddir" >"$bed.up.log" 2>&1 \
+# (AUDIT=off: without audit_log the default would log every decision to
+# the KDC log instead; refusals keeps adbridge's own records out of the run)
+logd=
+[ "$AUDIT" != off ] || logd=refusals
+ADB_AUDIT=$AUDIT ADB_LOG_DECISIONS=$logd "$BRIDGE_BED" up "$bed" "$moddir" >"$bed.up.log" 2>&1 \
     || { cat "$bed.up.log" >&2; die "bridge_bed.sh up failed"; }
 rm -f "$bed.up.log"
 set -a
@@ -210,13 +218,25 @@ kdc_stop() {
     reap "$pid"
 }
 
+# kdc_listening [PORT]: something listens on TCP PORT (88) of the KDC's address
 kdc_listening() {
-    ip netns exec "$NETNS" ss -Hltn 2>/dev/null | grep -q "$LOCAL_KDC_IP:88 "
+    ip netns exec "$NETNS" ss -Hltn 2>/dev/null | grep -q "$LOCAL_KDC_IP:${1:-88} "
+}
+
+# await_listen PID PORT WHAT: wait up to 120 s for krb5kdc PID to listen on PORT
+await_listen() {
+    local i
+    for i in $(seq 1 1200); do
+        kdc_listening "$2" && return 0
+        alive "$1" || die "krb5kdc ($3) exited at start; see $bed/log/krb5kdc.out"
+        sleep 0.1
+    done
+    die "krb5kdc ($3) did not listen within 120 s"
 }
 
 # kdc_start CONF [WRAPPER...]: krb5kdc -n on CONF, optionally under WRAPPER
 kdc_start() {
-    local conf=$1 i
+    local conf=$1
     shift
     kdc_stop
     ! kdc_listening || die "port 88 on $LOCAL_KDC_IP is still taken"
@@ -225,12 +245,7 @@ kdc_start() {
         </dev/null >>"$bed/log/krb5kdc.out" 2>&1 &
     KDC_PID=$!
     echo "$KDC_PID" >"$bed/run/krb5kdc.pid"
-    for i in $(seq 1 1200); do
-        kdc_listening && return 0
-        kill -0 "$KDC_PID" 2>/dev/null || die "krb5kdc exited at start; see $bed/log/krb5kdc.out"
-        sleep 0.1
-    done
-    die "krb5kdc did not listen within 120 s"
+    await_listen "$KDC_PID" 88 "$conf"
 }
 
 backend_conf() {
@@ -297,8 +312,13 @@ echo "every round: krb5kdc restarted on each backend (order rotates), 200 reques
 echo "db2:      stock; drops LOGON_INFO and UPN_DNS_INFO from a cross-realm ticket, adds no indicator"
 echo "adb_copy: db2 + LOGON_INFO and UPN_DNS_INFO copied unchanged + one fixed indicator, no decision (bench/kdb_copy.c)"
 echo "adbridge: full path, default rights profile (decode, identity checks, SID filter, map rid:1104 -> viewer,"
-echo "          indicators, no AD buffers copied; audit_log JSON line per request: $AUDIT; log_decisions unset, the"
-echo "          default: a KDC log line for refusals only with audit_log on, for every decision with it off)"
+if [ -n "$logd" ]; then
+    echo "          indicators, no AD buffers copied; no audit_log (AUDIT=off) and log_decisions = refusals: no record"
+    echo "          of adbridge's for an allowed request)"
+else
+    echo "          indicators, no AD buffers copied; audit_log JSON line per request; log_decisions unset, the"
+    echo "          default: a KDC log line for refusals only)"
+fi
 echo "adb_groups: the same with default_pac = groups (LOGON_INFO + UPN_DNS_INFO copied: adb_copy's ticket content)"
 echo "adb_ind:  db2 + the one fixed indicator, no AD buffer copied, no decision: adbridge's ticket content (bench/kdb_copy.c)"
 echo
@@ -405,7 +425,7 @@ schedstat_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
 # layouts: one process's layout can make it a few per cent faster or
 # slower for its whole life), each warmed up with 200 requests
 cc_start() {
-    local b c k port=8801 i
+    local b c k port=8801
     for b in $BACKENDS; do
         c=$bed/cc-$b.kdc.conf k=$bed/cc-$b.krb5.conf
         sed "s/$LOCAL_KDC_IP:88\$/$LOCAL_KDC_IP:$port/" "$(backend_conf "$b")" >"$c"
@@ -421,12 +441,7 @@ cc_start() {
         port=$((port + 1))
     done
     for b in $BACKENDS; do
-        for i in $(seq 1 1200); do
-            ip netns exec "$NETNS" ss -Hltn 2>/dev/null | grep -q "$LOCAL_KDC_IP:${cc_port[$b]} " && break
-            alive "${cc_pid[$b]}" || die "krb5kdc ($b) exited at start; see $bed/log/krb5kdc.out"
-            sleep 0.1
-        done
-        [ "$i" -lt 1200 ] || die "krb5kdc ($b) did not listen within 120 s"
+        await_listen "${cc_pid[$b]}" "${cc_port[$b]}" "$b"
         cc_load "$b" --count 200 --procs "$CC_PROCS" >/dev/null || die "warm-up of $b failed"
     done
 }
