@@ -15,9 +15,11 @@
 #     buffers copied + one indicator) and adb_ind (the indicator only), and
 #     adbridge with the rights and groups profiles; median rates and their
 #     ratios (issue #8: adbridge/db2 >= 0.92, groups/copy >= 0.97);
-#  1b. concurrent: the same five backends as five krb5kdc processes at
+#  1b. concurrent: the same five backends, and adbridge's two profiles
+#     without the audit record (adb_noaud, grp_noaud: no audit_log,
+#     log_decisions = refusals; not with AUDIT=off), as seven krb5kdc processes at
 #     once, on one CPU, each under its own load for the same CC_TIME
-#     seconds: every moment of the host's noise falls on all five alike,
+#     seconds: every moment of the host's noise falls on all of them alike,
 #     and each KDC's CPU time per request (/proc/PID/schedstat) gives its
 #     capacity; the same ratios, paired within each of CC_ROUNDS rounds
 #     (part 1's rates, one backend after another, vary by 10-20 % between
@@ -186,6 +188,22 @@ sed 's/^\[adbridge\]$/[adbridge]\n    default_pac = groups/' "$bed/adbridge.conf
 grep -q 'default_pac = groups' "$bed/adbridge-groups.conf" || die "could not derive $bed/adbridge-groups.conf"
 sed "s|adbridge_config = .*|adbridge_config = $bed/adbridge-groups.conf|" "$conf_adb" >"$conf_groups"
 grep -q "adbridge-groups.conf" "$conf_groups" || die "could not derive $conf_groups"
+# part 1b's paired measure of the audit record: both profiles without
+# audit_log and with log_decisions = refusals (an allowed request then
+# writes nothing of adbridge's); not with AUDIT=off, where the bed's own
+# configuration is already that
+CC_EXTRA=
+if [ -z "$logd" ]; then
+    for v in "" -groups; do
+        sed -e '/^ *audit_log = /d' -e 's/^ *# log_decisions unset$/    log_decisions = refusals/' \
+            "$bed/adbridge$v.conf" >"$bed/adbridge$v-noaudit.conf"
+        grep -q 'log_decisions = refusals' "$bed/adbridge$v-noaudit.conf" && ! grep -q audit_log "$bed/adbridge$v-noaudit.conf" \
+            || die "could not derive $bed/adbridge$v-noaudit.conf"
+        sed "s|adbridge_config = .*|adbridge_config = $bed/adbridge$v-noaudit.conf|" "$conf_adb" >"$bed/kdc$v-noaudit.conf"
+        grep -q "adbridge$v-noaudit.conf" "$bed/kdc$v-noaudit.conf" || die "could not derive $bed/kdc$v-noaudit.conf"
+    done
+    CC_EXTRA="adb_noaud grp_noaud"
+fi
 
 # ------------------------------------------------------------ the KDC --
 
@@ -255,6 +273,8 @@ backend_conf() {
         adb_ind) echo "$conf_ind" ;;
         adbridge) echo "$conf_adb" ;;
         adb_groups) echo "$conf_groups" ;;
+        adb_noaud) echo "$bed/kdc-noaudit.conf" ;;
+        grp_noaud) echo "$bed/kdc-groups-noaudit.conf" ;;
     esac
 }
 BACKENDS="db2 adb_copy adbridge adb_groups adb_ind"
@@ -393,7 +413,7 @@ echo "tickets: db2 ${tkt[db2]} bytes, adb_copy ${tkt[adb_copy]} bytes, adbridge 
 fi
 
 # ------------------------------------------------------ 1b. concurrent --
-# The five backends at once: five krb5kdc processes on the KDC's CPU (one
+# The backends at once: one krb5kdc process each on the KDC's CPU (one
 # port each, in the bed's namespace), each under a load of its own for the
 # same seconds.  The host's noise then falls on all five alike, and each
 # KDC's own CPU time per request is its capacity.
@@ -421,12 +441,12 @@ cc_load() {
 # schedstat_ns PID: the CPU time PID has run, in nanoseconds
 schedstat_ns() { cut -d' ' -f1 "/proc/$1/schedstat"; }
 
-# cc_start: part 1b's five KDCs, started afresh (new address-space
+# cc_start: part 1b's KDCs, started afresh (new address-space
 # layouts: one process's layout can make it a few per cent faster or
 # slower for its whole life), each warmed up with 200 requests
 cc_start() {
     local b c k port=8801
-    for b in $BACKENDS; do
+    for b in $CC_BACKENDS; do
         c=$bed/cc-$b.kdc.conf k=$bed/cc-$b.krb5.conf
         sed "s/$LOCAL_KDC_IP:88\$/$LOCAL_KDC_IP:$port/" "$(backend_conf "$b")" >"$c"
         [ "$(grep -c "$LOCAL_KDC_IP:$port\$" "$c")" -ge 2 ] || die "could not derive $c"
@@ -440,7 +460,7 @@ cc_start() {
         cc_port[$b]=$port
         port=$((port + 1))
     done
-    for b in $BACKENDS; do
+    for b in $CC_BACKENDS; do
         await_listen "${cc_pid[$b]}" "${cc_port[$b]}" "$b"
         cc_load "$b" --count 200 --procs "$CC_PROCS" >/dev/null || die "warm-up of $b failed"
     done
@@ -448,32 +468,34 @@ cc_start() {
 
 if part concurrent; then
 echo
-echo "== 1b. concurrent: the five backends as five krb5kdc processes at once on the KDC's CPU, each under its own"
-echo "kdc_load --procs $CC_PROCS (erin, as in part 1) for the same $CC_TIME s; $CC_ROUNDS rounds, the five started afresh in each.  cpu_us: the KDC's CPU time per"
+CC_BACKENDS="$BACKENDS${CC_EXTRA:+ $CC_EXTRA}"
+echo "== 1b. concurrent: the backends ($CC_BACKENDS) as krb5kdc processes at once on the KDC's CPU, each under its own"
+echo "kdc_load --procs $CC_PROCS (erin, as in part 1) for the same $CC_TIME s; $CC_ROUNDS rounds, all started afresh in each.  cpu_us: the KDC's CPU time per"
 echo "request (/proc/PID/schedstat); a ratio x/base is base's cpu_us over x's, the rate ratio of two KDCs that each had"
 echo "the CPU to themselves.  share: the part of the round's wall time the KDC ran."
 kdc_stop
 declare -A cc_pid=() cc_port=()
 printf '%-6s %-10s %9s %8s %8s %7s\n' round backend requests "req/s" cpu_us share
 declare -a q_adb_db2=() q_grp_copy=() q_ind_db2=() q_adb_ind=() q_copy_db2=() q_busy=()
+declare -a q_na_db2=() q_gna_copy=() q_aud=() q_gaud=()
 declare -A cc_cpus=()
 for r in $(seq 1 "$CC_ROUNDS"); do
     declare -A ns0=() ns1=() lp=() cpr=()
     cc_start
     off=$(stat -c %s "$kdclog")
-    for b in $BACKENDS; do ns0[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
+    for b in $CC_BACKENDS; do ns0[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
     t0=$(date +%s%N)
-    for b in $BACKENDS; do
+    for b in $CC_BACKENDS; do
         cc_load "$b" --time "$CC_TIME" --procs "$CC_PROCS" >"$bed/cc-$b.out" 2>&1 &
         lp[$b]=$!
     done
-    for b in $BACKENDS; do
+    for b in $CC_BACKENDS; do
         wait "${lp[$b]}" || die "kdc_load against $b failed: $(cat "$bed/cc-$b.out")"
     done
     t1=$(date +%s%N)
-    for b in $BACKENDS; do ns1[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
+    for b in $CC_BACKENDS; do ns1[$b]=$(schedstat_ns "${cc_pid[$b]}"); done
     busy=0
-    for b in $BACKENDS; do
+    for b in $CC_BACKENDS; do
         o=$(cat "$bed/cc-$b.out")
         n=$(kv "$o" requests)
         logged=$(tail -c +$((off + 1)) "$kdclog" |
@@ -491,18 +513,28 @@ for r in $(seq 1 "$CC_ROUNDS"); do
     q_ind_db2+=("$(ratio "${cpr[db2]}" "${cpr[adb_ind]}")")
     q_adb_ind+=("$(ratio "${cpr[adb_ind]}" "${cpr[adbridge]}")")
     q_copy_db2+=("$(ratio "${cpr[db2]}" "${cpr[adb_copy]}")")
-    echo "round $r: adbridge/db2 ${q_adb_db2[-1]}, groups/copy ${q_grp_copy[-1]}, adb_ind/db2 ${q_ind_db2[-1]}, adbridge/ind ${q_adb_ind[-1]}, adb_copy/db2 ${q_copy_db2[-1]}; KDC CPU busy $busy"
+    extra=
+    if [ -n "$CC_EXTRA" ]; then
+        q_na_db2+=("$(ratio "${cpr[db2]}" "${cpr[adb_noaud]}")")
+        q_gna_copy+=("$(ratio "${cpr[adb_copy]}" "${cpr[grp_noaud]}")")
+        q_aud+=("$(ratio "${cpr[adb_noaud]}" "${cpr[adbridge]}")")
+        q_gaud+=("$(ratio "${cpr[grp_noaud]}" "${cpr[adb_groups]}")")
+        extra="; without the audit record: adbridge/db2 ${q_na_db2[-1]}, groups/copy ${q_gna_copy[-1]}"
+    fi
+    echo "round $r: adbridge/db2 ${q_adb_db2[-1]}, groups/copy ${q_grp_copy[-1]}, adb_ind/db2 ${q_ind_db2[-1]}, adbridge/ind ${q_adb_ind[-1]}, adb_copy/db2 ${q_copy_db2[-1]}$extra; KDC CPU busy $busy"
     cc_stop
     unset ns0 ns1 lp cpr
 done
 echo
 mb=$(median "${q_busy[@]}")
 declare -A ccm=()
-for b in $BACKENDS; do
+for b in $CC_BACKENDS; do
     # shellcheck disable=SC2086
     ccm[$b]=$(median ${cc_cpus[$b]})
 done
-echo "median cpu_us: db2 ${ccm[db2]}, adb_copy ${ccm[adb_copy]}, adbridge ${ccm[adbridge]}, adb_groups ${ccm[adb_groups]}, adb_ind ${ccm[adb_ind]} (five KDCs share the CPU's caches: higher than part 1's)"
+line=
+for b in $CC_BACKENDS; do line="$line, $b ${ccm[$b]}"; done
+echo "median cpu_us: ${line#, } (the KDCs share the CPU's caches: higher than part 1's)"
 cc_target=$(median "${q_adb_db2[@]}") cc_groups=$(median "${q_grp_copy[@]}")
 printf 'concurrent adbridge/db2 = %s (median of %s paired rounds, %s to %s); rights profile, issue #8 target >= 0.92: %s\n' \
     "$cc_target" "$CC_ROUNDS" "$(printf '%s\n' "${q_adb_db2[@]}" | sort -g | head -1)" \
@@ -513,6 +545,13 @@ printf 'concurrent groups/copy  = %s (%s to %s); groups profile, target >= 0.97:
     "$(printf '%s\n' "${q_grp_copy[@]}" | sort -g | tail -1)" \
     "$(awk -v x="$cc_groups" 'BEGIN { print (x >= 0.97) ? "PASS" : "BELOW" }')"
 echo "concurrent adb_ind/db2 = $(median "${q_ind_db2[@]}") (MIT's indicator CAMMAC), adbridge/ind = $(median "${q_adb_ind[@]}") (adbridge's own cost, rights profile), adb_copy/db2 = $(median "${q_copy_db2[@]}")"
+if [ -n "$CC_EXTRA" ]; then
+    range() { printf '%s\n' "$@" | sort -g | sed -n '1p;$p' | paste -sd' ' | sed 's/ / to /'; }
+    printf 'concurrent, without the audit record (adb_noaud, grp_noaud: no audit_log, log_decisions = refusals): adbridge/db2 = %s (%s), groups/copy = %s (%s)\n' \
+        "$(median "${q_na_db2[@]}")" "$(range "${q_na_db2[@]}")" "$(median "${q_gna_copy[@]}")" "$(range "${q_gna_copy[@]}")"
+    printf 'concurrent, the audit record'"'"'s cost (with/without, same round): rights %s (%s), groups %s (%s)\n' \
+        "$(median "${q_aud[@]}")" "$(range "${q_aud[@]}")" "$(median "${q_gaud[@]}")" "$(range "${q_gaud[@]}")"
+fi
 if awk -v x="$mb" 'BEGIN { exit !(x < 0.9) }'; then
     echo "WARNING: the KDC CPU was busy only $mb of the time: the load generators, not the KDCs, set the pace; the ratios compare CPU per request all the same"
 else

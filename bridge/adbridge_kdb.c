@@ -96,10 +96,12 @@ typedef struct adb_pending {
     bool local_tgt;
     size_t stray;
     krb5_authdata **pac_container; /* the decoded container holding the
-                                  * subject ticket's PAC (kdc_find_pac_data) */
-    krb5_data pac_data;           /* that PAC's bytes, inside pac_container:
-                                  * issue_pac() decodes old_pac from them in
-                                  * place */
+                                  * subject ticket's PAC, or NULL when it
+                                  * was read in place (kdc_find_pac_data) */
+    krb5_data pac_data;           /* that PAC's bytes, inside pac_container
+                                  * or the subject ticket (MIT's, which
+                                  * lives for the whole request): issue_pac()
+                                  * decodes old_pac from them in place */
 } adb_pending;
 
 static struct {
@@ -562,7 +564,7 @@ static void pending_request(const adb_pending *p, kdc_request *req)
     req->trust_realm = p->trust_realm;
     req->local_tgt = p->local_tgt;
     req->stray_pacs = p->stray;
-    if (p->pac_container != NULL) {
+    if (p->pac_data.data != NULL) {
         req->old_pac_data = p->pac_data.data;
         req->old_pac_len = p->pac_data.length;
     }

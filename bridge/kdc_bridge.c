@@ -7,6 +7,7 @@
 #include "kdc_bridge.h"
 
 #include "adb_buf.h"
+#include "adb_der.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -385,9 +386,44 @@ static krb5_error_code count_pacs(krb5_context ctx, krb5_authdata *const *ad,
     return 0;
 }
 
-/* kdc_find_pac and kdc_find_pac_data: with @keep_out, the decoded
- * container holding MIT's PAC is handed to the caller (and *data_out points
- * at that PAC's bytes in it) instead of being parsed and freed. */
+#define KDC_AD_FAST_MAX 16
+
+/* The fast path of find_pac for one top-level AD-IF-RELEVANT element @c:
+ * read in place (adb_der_authdata) when it is canonical DER with at most
+ * KDC_AD_FAST_MAX elements, none of them a nested container or an empty
+ * PAC; false otherwise, and then MIT's decoder reads it.  On true, the
+ * PAC-typed elements are added to *total and, unless *found already, the
+ * first one is MIT's PAC: *found set, its bytes in *pac_bytes. */
+static bool find_pac_fast(const krb5_authdata *c, bool *found,
+                          adb_der_ad *pac_bytes, size_t *total)
+{
+    adb_der_ad el[KDC_AD_FAST_MAX];
+    size_t n = 0, j, pacs = 0, first = KDC_AD_FAST_MAX;
+
+    if (adb_der_authdata(c->contents, c->length, el, KDC_AD_FAST_MAX,
+                         &n) != ADB_OK)
+        return false;
+    for (j = 0; j < n; j++) {
+        if (el[j].type == KRB5_AUTHDATA_IF_RELEVANT ||
+            (el[j].type == KRB5_AUTHDATA_WIN2K_PAC && el[j].len == 0))
+            return false;
+        if (el[j].type != KRB5_AUTHDATA_WIN2K_PAC)
+            continue;
+        if (pacs++ == 0)
+            first = j;
+    }
+    *total += pacs;
+    if (!*found && pacs > 0) {
+        *found = true;
+        *pac_bytes = el[first];
+    }
+    return true;
+}
+
+/* kdc_find_pac and kdc_find_pac_data: with @keep_out, *data_out points at
+ * MIT's PAC's bytes: in @ad itself when the container holding it was read
+ * in place (find_pac_fast), else in the decoded container, which is then
+ * handed to the caller in *keep_out instead of being freed. */
 static krb5_error_code find_pac(krb5_context ctx, krb5_authdata *const *ad,
                                 krb5_pac *pac_out, krb5_authdata ***keep_out,
                                 krb5_data *data_out, bool *found_out,
@@ -396,7 +432,8 @@ static krb5_error_code find_pac(krb5_context ctx, krb5_authdata *const *ad,
     krb5_authdata **inner = NULL, **kept = NULL;
     krb5_error_code ret = 0;
     size_t i, j, total = 0;
-    bool found = false;
+    bool found = false, was_found;
+    adb_der_ad fast = { 0, NULL, 0 };
 
     if (pac_out != NULL)
         *pac_out = NULL;
@@ -417,6 +454,19 @@ static krb5_error_code find_pac(krb5_context ctx, krb5_authdata *const *ad,
             total++;
         if (ad[i]->ad_type != KRB5_AUTHDATA_IF_RELEVANT)
             continue;
+        was_found = found;
+        if (find_pac_fast(ad[i], &found, &fast, &total)) {
+            if (found && !was_found) {
+                if (pac_out != NULL &&
+                    krb5_pac_parse(ctx, fast.data, fast.len, pac_out) != 0)
+                    *pac_out = NULL;
+                if (keep_out != NULL) {
+                    data_out->length = (unsigned int)fast.len;
+                    data_out->data = (char *)fast.data;
+                }
+            }
+            continue;
+        }
         ret = krb5_decode_authdata_container(ctx, KRB5_AUTHDATA_IF_RELEVANT,
                                              ad[i], &inner);
         if (ret == ENOMEM)

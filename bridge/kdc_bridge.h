@@ -269,9 +269,11 @@ krb5_error_code kdc_find_pac(krb5_context ctx, krb5_authdata *const *ad,
 
 /*
  * kdc_find_pac_data - kdc_find_pac() without parsing: when MIT finds a PAC,
- * *container_out is the decoded AD-IF-RELEVANT container it lies in (free
- * with krb5_free_authdata()) and *data_out points at the PAC element's bytes
- * inside it (valid until that free), for kdc_request.old_pac_data.  Both
+ * *data_out points at the PAC element's bytes, for kdc_request.old_pac_data.
+ * They lie either in @ad itself (its container was canonical DER, read in
+ * place: *container_out is NULL, and the bytes live as long as @ad) or in
+ * the AD-IF-RELEVANT container MIT's decoder made of it: *container_out
+ * (free with krb5_free_authdata(); the bytes live until that free).  Both
  * are NULL / empty on entry, when no PAC is found, and on failure.
  * @found_out and @stray_out as kdc_find_pac().  Returns 0, or ENOMEM.
  */

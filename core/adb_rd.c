@@ -44,7 +44,7 @@ static adb_err need(adb_rd *rd, size_t n, const char *field)
     return ADB_OK;
 }
 
-adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out)
+adb_err adb_rd_u8_checked(adb_rd *rd, const char *field, uint8_t *out)
 {
     adb_err ret = need(rd, 1, field);
 
@@ -55,7 +55,7 @@ adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out)
     return ADB_OK;
 }
 
-adb_err adb_rd_u16(adb_rd *rd, const char *field, uint16_t *out)
+adb_err adb_rd_u16_checked(adb_rd *rd, const char *field, uint16_t *out)
 {
     const uint8_t *p;
     adb_err ret = need(rd, 2, field);
@@ -136,13 +136,6 @@ adb_err adb_rd_skip(adb_rd *rd, size_t n, const char *field)
         return ret;
     rd->off += n;
     return ADB_OK;
-}
-
-adb_err adb_rd_align(adb_rd *rd, size_t align, const char *field)
-{
-    size_t pad = (align - (rd->off & (align - 1))) & (align - 1);
-
-    return adb_rd_skip(rd, pad, field);
 }
 
 adb_err adb_rd_sub(adb_rd *rd, size_t n, const char *field, adb_rd *child)

@@ -89,14 +89,36 @@ adb_err adb_rd_fail(adb_rd *rd, adb_err status, const char *field,
  * needed: ADB_ERR_TRUNCATED naming @field) consume nothing, leave *out
  * unchanged and return the diag's status.
  */
-adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out);
-adb_err adb_rd_u16(adb_rd *rd, const char *field, uint16_t *out);
+adb_err adb_rd_u8_checked(adb_rd *rd, const char *field, uint8_t *out);
+adb_err adb_rd_u16_checked(adb_rd *rd, const char *field, uint16_t *out);
 adb_err adb_rd_u32_checked(adb_rd *rd, const char *field, uint32_t *out);
 adb_err adb_rd_u64(adb_rd *rd, const char *field, uint64_t *out);
 
-/* adb_rd_u32, inline when the bytes are there (the decoders read most of
- * their fields with it); otherwise adb_rd_u32_checked, which records the
- * failure.  Same contract as above. */
+/* adb_rd_u8, adb_rd_u16 and adb_rd_u32, inline when the bytes are there
+ * (the decoders read most of their fields with them); otherwise the
+ * _checked functions, which record the failure.  Same contract as above. */
+static inline adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out)
+{
+    if (rd->diag->status != ADB_OK || rd->len - rd->off < 1)
+        return adb_rd_u8_checked(rd, field, out);
+    *out = rd->base[rd->off];
+    rd->off += 1;
+    return ADB_OK;
+}
+
+static inline adb_err adb_rd_u16(adb_rd *rd, const char *field,
+                                 uint16_t *out)
+{
+    const uint8_t *p;
+
+    if (rd->diag->status != ADB_OK || rd->len - rd->off < 2)
+        return adb_rd_u16_checked(rd, field, out);
+    p = rd->base + rd->off;
+    *out = (uint16_t)(p[0] | (uint16_t)p[1] << 8);
+    rd->off += 2;
+    return ADB_OK;
+}
+
 static inline adb_err adb_rd_u32(adb_rd *rd, const char *field,
                                  uint32_t *out)
 {
@@ -128,9 +150,18 @@ adb_err adb_rd_skip(adb_rd *rd, size_t n, const char *field);
  * adb_rd_align - advance the cursor to the next multiple of @align (a power
  * of two) measured from the start of this view.  The padding's content is not
  * checked (MS-RPCE leaves NDR padding octets undefined); a view too short for
- * the padding is ADB_ERR_TRUNCATED.
+ * the padding is ADB_ERR_TRUNCATED.  Inline when there is nothing to skip
+ * (NDR's fields are mostly aligned already); otherwise adb_rd_skip.
  */
-adb_err adb_rd_align(adb_rd *rd, size_t align, const char *field);
+static inline adb_err adb_rd_align(adb_rd *rd, size_t align,
+                                   const char *field)
+{
+    size_t pad = (align - (rd->off & (align - 1))) & (align - 1);
+
+    if (pad == 0 && rd->diag->status == ADB_OK)
+        return ADB_OK;
+    return adb_rd_skip(rd, pad, field);
+}
 
 /*
  * adb_rd_sub - carve a child view of @n bytes at the cursor and advance the

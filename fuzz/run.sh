@@ -12,13 +12,13 @@ top=$(cd "$here/.." && pwd)
 mkdir -p "$here/artifacts"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for t in fuzz_pac fuzz_pac_roundtrip fuzz_conf fuzz_map_arg fuzz_adl \
+for t in fuzz_pac fuzz_pac_roundtrip fuzz_conf fuzz_map_arg fuzz_authdata fuzz_adl \
          fuzz_dns_answer fuzz_dns_failover fuzz_netlogon; do
   corpus="$work/$t"
   mkdir -p "$corpus"
   case $t in
     fuzz_conf) cp "$top"/samples/adbridge.conf "$top"/tests/cli/configs/*.conf "$corpus"/ 2>/dev/null || true ;;
-    fuzz_map_arg|fuzz_adl|fuzz_dns_answer|fuzz_dns_failover|fuzz_netlogon) ;;   # seeds only from fuzz/corpus/<target>
+    fuzz_map_arg|fuzz_authdata|fuzz_adl|fuzz_dns_answer|fuzz_dns_failover|fuzz_netlogon) ;;   # seeds only from fuzz/corpus/<target>
     *) cp "$top"/tests/fixtures/*.pac "$corpus"/ 2>/dev/null || true ;;
   esac
   [ -d "$here/corpus/$t" ] && cp "$here/corpus/$t"/* "$corpus"/ 2>/dev/null || true

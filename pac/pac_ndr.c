@@ -67,19 +67,6 @@ adb_err pac_ndr_end(adb_rd *stream)
     return adb_rd_skip(stream, adb_rd_remaining(stream), "NDR padding");
 }
 
-adb_err pac_ndr_ptr(adb_rd *rd, const char *field, bool *present)
-{
-    uint32_t id = 0;
-    adb_err ret;
-
-    ret = adb_rd_align(rd, 4, field);
-    if (!ret)
-        ret = adb_rd_u32(rd, field, &id);
-    if (!ret)
-        *present = id != 0;
-    return ret;
-}
-
 adb_err pac_ndr_ustr_hdr(adb_rd *rd, const char *field, pac_ndr_ustr *out)
 {
     pac_ndr_ustr s = { 0, 0, false };

@@ -37,8 +37,21 @@ adb_err pac_ndr_envelope(adb_rd *buf, adb_rd *stream);
 adb_err pac_ndr_end(adb_rd *stream);
 
 /* A unique pointer's referent id (MS-RPCE 14.3.12.3 / NDR 14.3.10):
- * *present = (id != 0).  The id's value carries no meaning. */
-adb_err pac_ndr_ptr(adb_rd *rd, const char *field, bool *present);
+ * *present = (id != 0).  The id's value carries no meaning.  (Inline: the
+ * decoders read one per string and per array.) */
+static inline adb_err pac_ndr_ptr(adb_rd *rd, const char *field,
+                                  bool *present)
+{
+    uint32_t id = 0;
+    adb_err ret;
+
+    ret = adb_rd_align(rd, 4, field);
+    if (!ret)
+        ret = adb_rd_u32(rd, field, &id);
+    if (!ret)
+        *present = id != 0;
+    return ret;
+}
 
 /*
  * RPC_UNICODE_STRING (MS-DTYP 2.3.10), inline part:

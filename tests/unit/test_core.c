@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <krb5/krb5.h>
 
 #include "adb_arena.h"
 #include "adb_buf.h"
+#include "adb_der.h"
 #include "adb_rd.h"
 #include "adb_sid.h"
 #include "adb_utf16.h"
@@ -465,6 +467,123 @@ static void json_expect(const char *in, const char *want)
 }
 
 /* The one JSON escaper: UTF-8 kept, everything else made valid. */
+/* MIT's encoding of an AD-IF-RELEVANT container holding @n elements of
+ * @types with @datas (free with krb5_free_authdata). */
+static krb5_authdata **mit_container(krb5_context k, const int32_t *types,
+                                     const char *const *datas, size_t n)
+{
+    krb5_authdata el[8], *list[9], **out = NULL;
+    size_t i;
+
+    assert_true(n <= 8);
+    for (i = 0; i < n; i++) {
+        el[i].magic = KV5M_AUTHDATA;
+        el[i].ad_type = types[i];
+        el[i].length = (unsigned int)strlen(datas[i]);
+        el[i].contents = (krb5_octet *)datas[i];
+        list[i] = &el[i];
+    }
+    list[n] = NULL;
+    assert_int_equal(krb5_encode_authdata_container(
+                         k, KRB5_AUTHDATA_IF_RELEVANT, list, &out), 0);
+    return out;
+}
+
+/* adb_der_authdata reads what MIT's encoder writes, in place, to the same
+ * elements; it turns away every other encoding (the caller then asks
+ * MIT's decoder), and a short room is ADB_ERR_LIMIT. */
+static void der_authdata(void **state)
+{
+    static const int32_t types[] = { 128, 141, -17, 0, 2147483647,
+                                     (-2147483647 - 1), 127, 128 };
+    static const char *const datas[] = { "PAC bytes", "restrictions", "", "z",
+                                         "max", "min", "a", "second PAC" };
+    /* IF-RELEVANT{5: "x"}: canonical, then the same encoded otherwise */
+    static const uint8_t good[] = { 0x30, 0x0c, 0x30, 0x0a, 0xa0, 0x03, 0x02,
+                                    0x01, 0x05, 0xa1, 0x03, 0x04, 0x01, 0x78 };
+    static const struct { const char *what; size_t len; uint8_t b[20]; } bad[] = {
+        { "indefinite length", 16,
+          { 0x30, 0x80, 0x30, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x05, 0xa1, 0x03,
+            0x04, 0x01, 0x78, 0x00, 0x00 } },
+        { "long form for a short length", 15,
+          { 0x30, 0x81, 0x0c, 0x30, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x05, 0xa1,
+            0x03, 0x04, 0x01, 0x78 } },
+        { "non-minimal INTEGER", 15,
+          { 0x30, 0x0d, 0x30, 0x0b, 0xa0, 0x04, 0x02, 0x02, 0x00, 0x05, 0xa1,
+            0x03, 0x04, 0x01, 0x78 } },
+        { "trailing byte", 15,
+          { 0x30, 0x0c, 0x30, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x05, 0xa1, 0x03,
+            0x04, 0x01, 0x78, 0x00 } },
+        { "empty sequence", 2, { 0x30, 0x00 } },
+        { "five-octet INTEGER", 18,
+          { 0x30, 0x10, 0x30, 0x0e, 0xa0, 0x07, 0x02, 0x05, 0x00, 0x80, 0x00,
+            0x00, 0x00, 0xa1, 0x03, 0x04, 0x01, 0x78 } },
+        { "wrong tag for ad-data", 14,
+          { 0x30, 0x0c, 0x30, 0x0a, 0xa0, 0x03, 0x02, 0x01, 0x05, 0xa2, 0x03,
+            0x04, 0x01, 0x78 } },
+    };
+    krb5_context k = NULL;
+    krb5_authdata **c = NULL, **mit = NULL;
+    adb_der_ad el[8];
+    size_t n, i, cut;
+
+    (void)state;
+    assert_int_equal(krb5_init_context(&k), 0);
+    c = mit_container(k, types, datas, 8);
+    n = 99;
+    assert_int_equal(adb_der_authdata(c[0]->contents, c[0]->length, el, 8, &n),
+                     ADB_OK);
+    assert_int_equal(n, 8);
+    assert_int_equal(krb5_decode_authdata_container(
+                         k, KRB5_AUTHDATA_IF_RELEVANT, c[0], &mit), 0);
+    for (i = 0; i < 8; i++) {
+        assert_int_equal(el[i].type, types[i]);
+        assert_int_equal(el[i].type, mit[i]->ad_type);
+        assert_int_equal(el[i].len, strlen(datas[i]));
+        assert_int_equal(el[i].len, mit[i]->length);
+        if (el[i].len > 0) {
+            /* in place: inside the input */
+            assert_true(el[i].data > c[0]->contents &&
+                        el[i].data + el[i].len <= c[0]->contents + c[0]->length);
+            assert_memory_equal(el[i].data, datas[i], el[i].len);
+        } else {
+            assert_null(el[i].data);
+        }
+    }
+    /* no room for all: LIMIT, nothing counted */
+    n = 99;
+    assert_int_equal(adb_der_authdata(c[0]->contents, c[0]->length, el, 7, &n),
+                     ADB_ERR_LIMIT);
+    assert_int_equal(n, 0);
+    /* every truncation is malformed (and reads nothing beyond the cut) */
+    for (cut = 0; cut < c[0]->length; cut++) {
+        uint8_t *copy = malloc(cut + 1);
+
+        assert_non_null(copy);
+        memcpy(copy, c[0]->contents, cut);
+        n = 99;
+        assert_int_equal(adb_der_authdata(cut ? copy : NULL, cut, el, 8, &n),
+                         ADB_ERR_MALFORMED);
+        assert_int_equal(n, 0);
+        free(copy);
+    }
+    /* the canonical one element; every other encoding turned away */
+    assert_int_equal(adb_der_authdata(good, sizeof(good), el, 1, &n), ADB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(el[0].type, 5);
+    assert_int_equal(el[0].len, 1);
+    assert_ptr_equal(el[0].data, good + 13);
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = 99;
+        if (adb_der_authdata(bad[i].b, bad[i].len, el, 8, &n) !=
+            ADB_ERR_MALFORMED || n != 0)
+            fail_msg("adb_der_authdata accepted: %s", bad[i].what);
+    }
+    krb5_free_authdata(k, mit);
+    krb5_free_authdata(k, c);
+    krb5_free_context(k);
+}
+
 static void buf_json_escaping(void **state)
 {
     adb_buf b;
@@ -514,6 +633,7 @@ int main(void)
         cmocka_unit_test(arena_behaviour),
         cmocka_unit_test(buf_behaviour),
         cmocka_unit_test(buf_json_escaping),
+        cmocka_unit_test(der_authdata),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1015,6 +1015,8 @@ static krb5_authdata **ifrel(krb5_authdata *inner)
 
 /* the PAC bytes every PAC element of find_pac_like_mit holds */
 static const tb *find_bytes;
+/* whether find_one's last found PAC was read in place */
+static bool find_in_place;
 
 static void find_one(krb5_authdata **ad, bool want_found, size_t want_stray)
 {
@@ -1030,9 +1032,21 @@ static void find_one(krb5_authdata **ad, bool want_found, size_t want_stray)
     assert_int_equal(found, want_found);
     assert_int_equal(stray, want_stray);
     if (want_found) {
-        assert_non_null(kept);
         assert_int_equal(data.length, find_bytes->len);
         assert_memory_equal(data.data, find_bytes->p, find_bytes->len);
+        /* read in place (canonical DER): the bytes are in @ad; otherwise
+         * in the container MIT's decoder made */
+        find_in_place = kept == NULL;
+        if (kept == NULL) {
+            bool inside = false;
+            size_t k;
+
+            for (k = 0; ad[k] != NULL; k++)
+                inside = inside || (data.data > (char *)ad[k]->contents &&
+                                    data.data + data.length <=
+                                    (char *)ad[k]->contents + ad[k]->length);
+            assert_true(inside);
+        }
     } else {
         assert_null(kept);
         assert_null(data.data);
@@ -1070,10 +1084,31 @@ static void find_pac_like_mit(void **state)
     other = element(KRB5_AUTHDATA_AUTH_INDICATOR, junk, 1);
     bad = element(KRB5_AUTHDATA_IF_RELEVANT, junk, sizeof(junk));
 
-    /* AD's placement: IF-RELEVANT{PAC} */
+    /* AD's placement: IF-RELEVANT{PAC}, as MIT encodes it: read in place */
     c1 = ifrel(&pac);
     ad[0] = c1[0]; ad[1] = NULL;
     find_one(ad, true, 0);
+    assert_true(find_in_place);
+    /* the same container with a non-minimal length (BER, not DER): MIT's
+     * decoder reads it, and so the same answer comes from its copy */
+    {
+        krb5_authdata ber;
+        uint8_t *b = malloc(c1[0]->length + 1);
+        const uint8_t *o = c1[0]->contents;
+
+        assert_non_null(b);
+        assert_int_equal(o[1], 0x82);      /* a PAC of 256 to 64K bytes */
+        b[0] = 0x30;
+        b[1] = 0x83;
+        b[2] = 0x00;
+        memcpy(b + 3, o + 2, c1[0]->length - 2);
+        ber = element(KRB5_AUTHDATA_IF_RELEVANT, b, c1[0]->length + 1);
+        ad[0] = &ber;
+        find_one(ad, true, 0);
+        assert_false(find_in_place);
+        free(b);
+    }
+    ad[0] = c1[0];
     /* no authdata, or none of ours */
     find_one(NULL, false, 0);
     ad[0] = &other;
