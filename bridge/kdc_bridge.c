@@ -390,8 +390,9 @@ static krb5_error_code count_pacs(krb5_context ctx, krb5_authdata *const *ad,
 
 /* The fast path of find_pac for one top-level AD-IF-RELEVANT element @c:
  * read in place (adb_der_authdata) when it is canonical DER with at most
- * KDC_AD_FAST_MAX elements, none of them a nested container or an empty
- * PAC; false otherwise, and then MIT's decoder reads it.  On true, the
+ * KDC_AD_FAST_MAX elements, none of them a nested container (counted by
+ * count_pacs through MIT's decoder) or an empty PAC (left as MIT's decoder
+ * hands it over); false otherwise, and then MIT's decoder reads it.  On true, the
  * PAC-typed elements are added to *total and, unless *found already, the
  * first one is MIT's PAC: *found set, its bytes in *pac_bytes. */
 static bool find_pac_fast(const krb5_authdata *c, bool *found,

@@ -63,17 +63,17 @@ static adb_err ad_type(adb_rd *rd, int32_t *out)
         ret = tlv(&ctx, TAG_INTEGER, &num);
     if (!ret)
         ret = adb_rd_expect_end(&ctx, "ad-type");
-    if (ret)
-        return ret;
-    if (num.len == 0 || num.len > 4 ||
-        (num.len > 1 && ((num.base[0] == 0x00 && num.base[1] < 0x80) ||
-                         (num.base[0] == 0xff && num.base[1] >= 0x80))))
+    if (!ret && (num.len == 0 || num.len > 4))
         return adb_rd_fail(&num, ADB_ERR_MALFORMED, "ad-type",
-                           "INTEGER of %zu octets, not minimal int32",
-                           num.len);
-    ret = adb_rd_bytes(&num, num.len, "ad-type", &p);
+                           "INTEGER of %zu octets, not an int32", num.len);
+    if (!ret)
+        ret = adb_rd_bytes(&num, num.len, "ad-type", &p);
     if (ret)
         return ret;
+    if (num.len > 1 && ((p[0] == 0x00 && p[1] < 0x80) ||
+                        (p[0] == 0xff && p[1] >= 0x80)))
+        return adb_rd_fail(&num, ADB_ERR_MALFORMED, "ad-type",
+                           "INTEGER of %zu octets, not minimal", num.len);
     v = p[0] >= 0x80 ? UINT32_MAX : 0;       /* sign extension */
     for (i = 0; i < num.len; i++)
         v = v << 8 | p[i];

@@ -94,42 +94,54 @@ adb_err adb_rd_u16_checked(adb_rd *rd, const char *field, uint16_t *out);
 adb_err adb_rd_u32_checked(adb_rd *rd, const char *field, uint32_t *out);
 adb_err adb_rd_u64(adb_rd *rd, const char *field, uint64_t *out);
 
+/* The fast path of the inline getters below: the @n bytes at the cursor,
+ * consumed, when there is no sticky error and they are there; else NULL
+ * and nothing consumed (the caller then takes its _checked function,
+ * which records the failure). */
+static inline const uint8_t *adb_rd_take_fast(adb_rd *rd, size_t n)
+{
+    const uint8_t *p;
+
+    if (rd->diag->status != ADB_OK || rd->len - rd->off < n)
+        return NULL;
+    p = rd->base + rd->off;
+    rd->off += n;
+    return p;
+}
+
 /* adb_rd_u8, adb_rd_u16 and adb_rd_u32, inline when the bytes are there
  * (the decoders read most of their fields with them); otherwise the
- * _checked functions, which record the failure.  Same contract as above. */
+ * _checked functions.  Same contract as above. */
 static inline adb_err adb_rd_u8(adb_rd *rd, const char *field, uint8_t *out)
 {
-    if (rd->diag->status != ADB_OK || rd->len - rd->off < 1)
+    const uint8_t *p = adb_rd_take_fast(rd, 1);
+
+    if (p == NULL)
         return adb_rd_u8_checked(rd, field, out);
-    *out = rd->base[rd->off];
-    rd->off += 1;
+    *out = p[0];
     return ADB_OK;
 }
 
 static inline adb_err adb_rd_u16(adb_rd *rd, const char *field,
                                  uint16_t *out)
 {
-    const uint8_t *p;
+    const uint8_t *p = adb_rd_take_fast(rd, 2);
 
-    if (rd->diag->status != ADB_OK || rd->len - rd->off < 2)
+    if (p == NULL)
         return adb_rd_u16_checked(rd, field, out);
-    p = rd->base + rd->off;
     *out = (uint16_t)(p[0] | (uint16_t)p[1] << 8);
-    rd->off += 2;
     return ADB_OK;
 }
 
 static inline adb_err adb_rd_u32(adb_rd *rd, const char *field,
                                  uint32_t *out)
 {
-    const uint8_t *p;
+    const uint8_t *p = adb_rd_take_fast(rd, 4);
 
-    if (rd->diag->status != ADB_OK || rd->len - rd->off < 4)
+    if (p == NULL)
         return adb_rd_u32_checked(rd, field, out);
-    p = rd->base + rd->off;
     *out = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
            (uint32_t)p[3] << 24;
-    rd->off += 4;
     return ADB_OK;
 }
 
